@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+// Shears: weight pruning for deep neural networks. Layout and dependency direction: docs/ARCHITECTURE.md.
+import PackageDescription
+
+/// Every target compiles in Swift 5 language mode: the autograd graph is made of reference-type nodes that
+/// live on one thread, and Swift 6 mode would demand `Sendable` conformances that say nothing true about them.
+let languageMode: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "Shears",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Shears", targets: ["Shears"]),
+        .library(name: "TensorEngine", targets: ["TensorEngine"]),
+        .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "PruningCore", targets: ["PruningCore"]),
+        .library(name: "MagnitudePruning", targets: ["MagnitudePruning"]),
+        .library(name: "ADMMPruning", targets: ["ADMMPruning"]),
+        .library(name: "SLRPruning", targets: ["SLRPruning"]),
+        .library(name: "LayerwisePruning", targets: ["LayerwisePruning"]),
+        .library(name: "EvaluationHarness", targets: ["EvaluationHarness"]),
+        .executable(name: "shears", targets: ["ShearsCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        // Engine, layers, data, files.
+        .target(name: "TensorEngine", dependencies: ["COpenBLAS"], swiftSettings: languageMode),
+        .target(name: "NeuralNetworks", dependencies: ["TensorEngine"], swiftSettings: languageMode),
+        .target(name: "Datasets", dependencies: ["TensorEngine", "CZlib"], swiftSettings: languageMode),
+        .target(name: "Checkpoints", dependencies: ["TensorEngine"], swiftSettings: languageMode),
+
+        // Pruning: the core and one module per method. No method imports another method.
+        .target(name: "PruningCore", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints"], swiftSettings: languageMode),
+        .target(name: "MagnitudePruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
+        .target(name: "ADMMPruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
+        .target(name: "SLRPruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
+        .target(name: "LayerwisePruning", dependencies: ["PruningCore", "COpenBLAS"], swiftSettings: languageMode),
+
+        // Comparisons, the umbrella with the method registry, and the command line.
+        .target(name: "EvaluationHarness", dependencies: ["PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
+        .target(
+            name: "Shears",
+            dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore",
+                           "MagnitudePruning", "ADMMPruning", "SLRPruning", "LayerwisePruning", "EvaluationHarness"],
+            swiftSettings: languageMode),
+        .executableTarget(
+            name: "ShearsCLI",
+            dependencies: ["Shears", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: languageMode),
+
+        // Shared test helpers: tolerances, seeded generators, finite-difference gradient checks, temp folders.
+        .target(name: "_TestSupport", dependencies: ["TensorEngine"], swiftSettings: languageMode),
+
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "PruningCoreTests", dependencies: ["PruningCore", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "MagnitudePruningTests", dependencies: ["MagnitudePruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "ADMMPruningTests", dependencies: ["ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "SLRPruningTests", dependencies: ["SLRPruning", "ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "LayerwisePruningTests", dependencies: ["LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "EvaluationHarnessTests", dependencies: ["EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "ShearsCLITests", dependencies: ["ShearsCLI", "_TestSupport"], swiftSettings: languageMode),
+    ]
+)

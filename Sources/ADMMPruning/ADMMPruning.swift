@@ -1,0 +1,1 @@
+// Module ADMMPruning: see docs/ARCHITECTURE.md.

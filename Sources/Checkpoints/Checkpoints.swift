@@ -1,0 +1,1 @@
+// Module Checkpoints: see docs/ARCHITECTURE.md.

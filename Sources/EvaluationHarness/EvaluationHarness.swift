@@ -1,0 +1,1 @@
+// Module EvaluationHarness: see docs/ARCHITECTURE.md.

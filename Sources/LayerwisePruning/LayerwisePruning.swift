@@ -1,0 +1,1 @@
+// Module LayerwisePruning: see docs/ARCHITECTURE.md.

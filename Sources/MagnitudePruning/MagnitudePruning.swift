@@ -1,0 +1,1 @@
+// Module MagnitudePruning: see docs/ARCHITECTURE.md.

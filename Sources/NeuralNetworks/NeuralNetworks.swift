@@ -1,0 +1,1 @@
+// Module NeuralNetworks: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module PruningCore: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module SLRPruning: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module _TestSupport: see docs/ARCHITECTURE.md.
