@@ -33,7 +33,7 @@ public final class Variable {
     @inlinable
     public init(value: Tensor, operands: [Variable], pullback: @escaping (Tensor) -> [Tensor?]) {
         self.value = value
-        let needsGradient = operands.contains { $0.requiresGradient }
+        let needsGradient = GradientTape.isRecording && operands.contains { $0.requiresGradient }
         self.requiresGradient = needsGradient
         self.operands = needsGradient ? operands : []
         self.pullback = needsGradient ? pullback : nil
@@ -105,5 +105,21 @@ extension Tensor {
                 BLAS.axpy(count: target.count, alpha: 1, x: source.baseAddress!, y: target.baseAddress!)
             }
         }
+    }
+}
+
+/// Switches the recording of pullbacks on and off: evaluation passes run without building a graph.
+///
+/// The graph lives on one thread; so does this switch.
+public enum GradientTape {
+    /// Whether operations record how to differentiate them (true unless inside ``withoutRecording(_:)``).
+    public private(set) static var isRecording = true
+
+    /// Runs `body` without recording pullbacks, then restores the previous mode.
+    public static func withoutRecording<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let previous = isRecording
+        isRecording = false
+        defer { isRecording = previous }
+        return try body()
     }
 }

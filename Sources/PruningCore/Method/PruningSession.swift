@@ -1,0 +1,87 @@
+import Datasets
+import NeuralNetworks
+import TensorEngine
+
+/// What a method sees during the method phase: the model, the weights it prunes, the constraint, the data and
+/// ways to evaluate. The pipeline owns it; methods read and change the selected weights through it.
+public final class PruningSession {
+    /// The network being pruned.
+    public let model: Model
+    /// The selected prunable weights, in the model's parameter order.
+    public let parameters: [ParameterEntry]
+    /// The set the pruned weights must end in.
+    public let constraint: any Constraint
+    /// The training data of the method phase.
+    public let trainingData: LabeledImages
+    /// The data whose mean loss is the f(W) term of Lagrangians (the training set or a fixed subset of it).
+    public let lossData: LabeledImages
+    /// Says what ``lossData`` is, for the report (e.g. "training set (60000 images)").
+    public let lossDataDescription: String
+    /// Batch size for evaluation passes.
+    public let evaluationBatchSize: Int
+    /// Training progress, advanced by the trainer.
+    public internal(set) var progress: TrainingProgress
+    /// A generator for methods that draw random numbers; saved with the checkpoint.
+    public var generator: SeededGenerator
+
+    /// Creates a session; the pipeline does this, tests may too.
+    public init(model: Model, parameters: [ParameterEntry], constraint: any Constraint, trainingData: LabeledImages,
+                lossData: LabeledImages, lossDataDescription: String, evaluationBatchSize: Int = 1000,
+                stepsPerEpoch: Int, seed: UInt64) {
+        self.model = model
+        self.parameters = parameters
+        self.constraint = constraint
+        self.trainingData = trainingData
+        self.lossData = lossData
+        self.lossDataDescription = lossDataDescription
+        self.evaluationBatchSize = evaluationBatchSize
+        self.progress = TrainingProgress(step: 0, epoch: 0, stepsPerEpoch: stepsPerEpoch)
+        self.generator = SeededGenerator(seed: seed).derived(stream: 0x5E55)
+    }
+
+    /// The names of the pruned weights.
+    public var parameterNames: [String] { parameters.map(\.name) }
+
+    /// A copy of the current pruned weights.
+    public func currentWeights() -> [NamedTensor] {
+        parameters.map { NamedTensor(name: $0.name, tensor: $0.variable.value) }
+    }
+
+    /// Overwrites the pruned weights (same names and shapes, in the same order).
+    public func setWeights(_ weights: [NamedTensor]) {
+        precondition(weights.count == parameters.count, "setWeights: \(weights.count) tensors for \(parameters.count) parameters")
+        for (entry, weight) in zip(parameters, weights) {
+            precondition(entry.name == weight.name && entry.variable.value.shape == weight.tensor.shape,
+                         "setWeights: \(weight) does not fit \(entry.name)")
+            entry.variable.value = weight.tensor
+        }
+    }
+
+    /// The Euclidean projection of the current weights onto the constraint.
+    public func projectedWeights() throws -> [NamedTensor] { try constraint.project(currentWeights()) }
+
+    /// The mean training loss f(W) over ``lossData``, in evaluation mode.
+    public func lossOnLossData() -> Double {
+        Evaluation.meanLoss(model: model, data: lossData, batchSize: evaluationBatchSize)
+    }
+}
+
+/// Where training is: the global optimizer step, the epoch (0-based while it runs) and the steps per epoch.
+public struct TrainingProgress: Codable, Equatable, Sendable {
+    /// Optimizer steps taken so far in this phase.
+    public var step: Int
+    /// The epoch in progress, 0-based.
+    public var epoch: Int
+    /// Optimizer steps in one epoch.
+    public var stepsPerEpoch: Int
+
+    /// Creates a progress value.
+    public init(step: Int, epoch: Int, stepsPerEpoch: Int) {
+        self.step = step
+        self.epoch = epoch
+        self.stepsPerEpoch = stepsPerEpoch
+    }
+
+    /// Progress in epochs as a real number (2.5 = half way through the third epoch).
+    public var fractionalEpoch: Double { Double(step) / Double(max(stepsPerEpoch, 1)) }
+}

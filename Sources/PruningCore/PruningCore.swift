@@ -1,1 +1,0 @@
-// Module PruningCore: see docs/ARCHITECTURE.md.

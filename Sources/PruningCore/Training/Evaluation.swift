@@ -1,0 +1,29 @@
+import Datasets
+import NeuralNetworks
+import TensorEngine
+
+/// Evaluation passes in inference mode (running batch-norm statistics, no dropout, no autograd graph).
+public enum Evaluation {
+    /// The fraction of `data` the model classifies correctly, in [0, 1].
+    public static func accuracy(model: Model, data: LabeledImages, batchSize: Int = 1000) -> Double {
+        var correct = 0
+        GradientTape.withoutRecording {
+            for batch in data.batches(size: batchSize) {
+                correct += correctPredictions(logits: model.predict(batch.images), labels: batch.labels)
+            }
+        }
+        return Double(correct) / Double(max(data.count, 1))
+    }
+
+    /// The mean cross-entropy over `data`.
+    public static func meanLoss(model: Model, data: LabeledImages, batchSize: Int = 1000) -> Double {
+        var total = 0.0
+        GradientTape.withoutRecording {
+            for batch in data.batches(size: batchSize) {
+                let loss = crossEntropy(logits: Variable(model.predict(batch.images)), labels: batch.labels)
+                total += Double(loss.value.scalar) * Double(batch.count)
+            }
+        }
+        return total / Double(max(data.count, 1))
+    }
+}
