@@ -2,20 +2,17 @@ import TensorEngine
 
 /// The explicit state of a pruning method, saved in checkpoints so a killed run resumes exactly.
 ///
-/// Tensors (Z, Λ, masks) go into a safetensors file; scalars and diagnostics into JSON.
+/// Tensors (Z, Λ, masks) go into a safetensors file; scalars into JSON. Diagnostics are kept by the pipeline.
 public struct MethodState: Equatable, Sendable {
     /// Named tensors, e.g. `Z.fc1.weight`, `Lambda.fc1.weight`.
     public var tensors: [String: Tensor]
     /// Named scalars, e.g. `k`, `s`, `iteration`.
     public var values: [String: Double]
-    /// The diagnostics recorded so far.
-    public var diagnostics: [IterationDiagnostics]
 
     /// Creates a state.
-    public init(tensors: [String: Tensor] = [:], values: [String: Double] = [:], diagnostics: [IterationDiagnostics] = []) {
+    public init(tensors: [String: Tensor] = [:], values: [String: Double] = [:]) {
         self.tensors = tensors
         self.values = values
-        self.diagnostics = diagnostics
     }
 
     /// The scalar named `key`, or a thrown error naming it when it is missing.

@@ -34,7 +34,7 @@ public protocol PruningMethod: AnyObject {
     func afterEpoch(_ session: PruningSession) throws -> IterationDiagnostics?
     /// Hard-prunes: returns the final weights, each in the constraint's set.
     func finalize(_ session: PruningSession) throws -> [NamedTensor]
-    /// The method's state (tensors, scalars, diagnostics so far).
+    /// The method's state (tensors and scalars).
     func saveState() -> MethodState
     /// Restores a state saved by ``saveState()``; throws if it does not fit the session.
     func restoreState(_ state: MethodState, session: PruningSession) throws
