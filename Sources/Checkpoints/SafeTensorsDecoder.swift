@@ -43,6 +43,8 @@ enum SafeTensorsDecoder {
             throw failure(.invalidHeader, "the header is not valid JSON: \(error)")
         }
 
+        // JSONDecoder keeps only one of two equal keys; the other's bytes are then left uncovered and the tiling
+        // check below rejects the file.
         let dataLength = bytes.count - headerEnd
         let spans = try header.entries.map { try validate($0, dataLength: dataLength, failure: failure) }
         let ordered = spans.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }

@@ -5,9 +5,14 @@ func convertToFloat(_ raw: UnsafeRawBufferPointer, dtype: SafeTensorsDType, into
     // Loads are unaligned: tensors in a safetensors file are only aligned when the writer chose to be.
     switch dtype {
     case .f32:
+        #if _endian(little)
+        // The file layout already is the in-memory layout.
+        UnsafeMutableRawBufferPointer(target).copyMemory(from: raw)
+        #else
         for index in target.indices {
             target[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
         }
+        #endif
     case .f64:
         for index in target.indices {
             target[index] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))))

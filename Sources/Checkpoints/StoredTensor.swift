@@ -34,9 +34,14 @@ public struct StoredTensor: Equatable, Sendable {
         var data = Data(count: tensor.count * 4)
         data.withUnsafeMutableBytes { raw in
             tensor.scalars.withUnsafeBufferPointer { source in
+                #if _endian(little)
+                // The in-memory layout already is the file layout.
+                raw.copyMemory(from: UnsafeRawBufferPointer(source))
+                #else
                 for index in source.indices {
                     raw.storeBytes(of: source[index].bitPattern.littleEndian, toByteOffset: index * 4, as: UInt32.self)
                 }
+                #endif
             }
         }
         self.init(dtype: .f32, shape: tensor.shape, bytes: data)
