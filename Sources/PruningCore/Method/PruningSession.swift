@@ -17,6 +17,8 @@ public final class PruningSession {
     public let lossData: LabeledImages
     /// Says what ``lossData`` is, for the report (e.g. "training set (60000 images)").
     public let lossDataDescription: String
+    /// The epochs of the method phase (the budget gradual schedules spread over).
+    public let methodEpochs: Int
     /// Batch size for evaluation passes.
     public let evaluationBatchSize: Int
     /// Training progress, advanced by the trainer.
@@ -26,14 +28,15 @@ public final class PruningSession {
 
     /// Creates a session; the pipeline does this, tests may too.
     public init(model: Model, parameters: [ParameterEntry], constraint: any Constraint, trainingData: LabeledImages,
-                lossData: LabeledImages, lossDataDescription: String, evaluationBatchSize: Int = 1000,
-                stepsPerEpoch: Int, seed: UInt64) {
+                lossData: LabeledImages, lossDataDescription: String, methodEpochs: Int,
+                evaluationBatchSize: Int = 1000, stepsPerEpoch: Int, seed: UInt64) {
         self.model = model
         self.parameters = parameters
         self.constraint = constraint
         self.trainingData = trainingData
         self.lossData = lossData
         self.lossDataDescription = lossDataDescription
+        self.methodEpochs = methodEpochs
         self.evaluationBatchSize = evaluationBatchSize
         self.progress = TrainingProgress(step: 0, epoch: 0, stepsPerEpoch: stepsPerEpoch)
         self.generator = SeededGenerator(seed: seed).derived(stream: 0x5E55)
@@ -55,6 +58,12 @@ public final class PruningSession {
                          "setWeights: \(weight) does not fit \(entry.name)")
             entry.variable.value = weight.tensor
         }
+    }
+
+    /// Multiplies the pruned weights by masks (in the order of ``parameters``).
+    public func applyMasks(_ masks: [NamedTensor]) {
+        precondition(masks.count == parameters.count, "applyMasks: \(masks.count) masks for \(parameters.count) parameters")
+        for (entry, mask) in zip(parameters, masks) { MaskSet.multiply(&entry.variable.value, by: mask.tensor) }
     }
 
     /// The Euclidean projection of the current weights onto the constraint.

@@ -59,6 +59,7 @@ public struct PruningPipeline {
         }
         let session = PruningSession(model: model, parameters: parameters, constraint: constraint,
                                      trainingData: data.train, lossData: lossData, lossDataDescription: lossDescription,
+                                     methodEpochs: method.trainsDuringMethodPhase ? configuration.methodEpochs : 0,
                                      stepsPerEpoch: trainer.stepsPerEpoch(data.train), seed: configuration.seed)
         let fingerprint = runFingerprint(method: method, constraint: constraint, parameters: parameters)
 
