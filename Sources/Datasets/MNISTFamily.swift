@@ -9,7 +9,8 @@ extension DatasetSplits {
 
     /// Loads Fashion-MNIST (10 classes of 28×28 grey clothing images) with pixels scaled to [0, 1].
     ///
-    /// Standardise afterwards with ``standardized()``.
+    /// Standardise afterwards with ``standardized()``. On the 60,000 training images this fits mean 0.286041 and
+    /// std 0.353024 (checked against Debian's files; the usual published values are 0.2860 and 0.3530).
     /// - Parameter directory: the folder holding `train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]`,
     ///   `t10k-images-idx3-ubyte[.gz]` and `t10k-labels-idx1-ubyte[.gz]`.
     /// - Throws: `DatasetError` naming the missing or malformed file; a missing one says how to install the package.
