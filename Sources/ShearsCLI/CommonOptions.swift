@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Shears
+
+/// Which data to use.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The dataset: fashion-mnist, mnist, cifar10 or synthetic. Inputs are pixel/255, then standardised by the training set's mean and standard deviation.")
+    var dataset = "fashion-mnist"
+
+    @Option(name: .customLong("data-dir"),
+            help: "The folder with the dataset's files (default for fashion-mnist: Debian's dataset-fashion-mnist folder; required for mnist and cifar10).")
+    var dataDirectory: String?
+
+    /// Loads and standardises the data.
+    func load(seed: UInt64) throws -> (splits: DatasetSplits, standardization: Standardization) {
+        try DatasetCatalog.load(dataset, directory: dataDirectory, seed: seed)
+    }
+}
+
+/// Threads and output format shared by the commands that train.
+struct RuntimeOptions: ParsableArguments {
+    @Option(help: "BLAS threads (default: 1 for mlp and lenet5, whose GEMMs are too small to share, else every core).")
+    var threads: Int?
+
+    @Flag(help: "Print one JSON object on stdout; progress goes to stderr.")
+    var json = false
+
+    /// Sets the BLAS thread count for `model`.
+    func applyThreads(model: String) throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        let small = ["mlp", "lenet5"].contains(model.lowercased())
+        BLAS.threadCount = threads ?? (small ? 1 : ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// A progress reporter for this output mode.
+    func reporter() -> TerminalProgress { TerminalProgress(notesToStandardError: json) }
+}
+
+/// Makes the zoo model for a dataset.
+func makeModel(_ name: String, for data: DatasetSplits, seed: UInt64) throws -> Model {
+    try ModelZoo.make(name: name, classes: data.train.classCount, inputChannels: data.train.channels,
+                      inputSize: data.train.height, seed: seed)
+}
+
+/// Loads a weights file into a model, with errors that name the file.
+func loadWeights(_ path: String, into model: Model) throws {
+    let url = URL(fileURLWithPath: path)
+    let tensors = try SafeTensors.readFloatTensors(from: url)
+    do {
+        try model.loadStateDict(tensors)
+    } catch {
+        throw ValidationError("\(path) does not fit model \(model.name): \(error)")
+    }
+}
+
+/// Creates the output folder (and parents).
+func makeOutputDirectory(_ path: String) throws -> URL {
+    let url = URL(fileURLWithPath: path)
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+        throw ValidationError("--out \(path) is a file; expected a folder")
+    }
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Writes a JSON object to stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Formats a fraction as a percentage with two decimals.
+func percent(_ value: Double) -> String { String(format: "%.2f %%", 100 * value) }

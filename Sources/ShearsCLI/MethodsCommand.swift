@@ -1,0 +1,26 @@
+import ArgumentParser
+import Shears
+
+/// `shears methods`: every registered pruning method with its options.
+struct MethodsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "methods", abstract: "List the registered pruning methods and their options.")
+
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Listing: Codable {
+        var name: String
+        var summary: String
+        var options: [MethodOption]
+    }
+
+    func run() throws {
+        let listings = BuiltInMethods.registry.registrations.map { Listing(name: $0.name, summary: $0.summary, options: $0.options) }
+        if json { try printJSON(listings); return }
+        for listing in listings {
+            print("\(listing.name)  —  \(listing.summary)")
+            for option in listing.options {
+                print("    --\(option.key) (default \(option.defaultValue)): \(option.summary)")
+            }
+        }
+    }
+}
