@@ -77,11 +77,11 @@ public final class MagnitudePruning: PruningMethod {
         }
     }
 
-    public func afterEpoch(_ session: PruningSession) throws -> IterationDiagnostics? {
-        guard schedule != .oneShot else { return nil }
+    public func afterEpoch(_ session: PruningSession) throws -> [IterationDiagnostics] {
+        guard schedule != .oneShot else { return [] }
         var diagnostics = IterationDiagnostics(iteration: session.progress.epoch + 1, epoch: session.progress.epoch + 1)
         diagnostics.sparsityTarget = currentSparsity
-        return diagnostics
+        return [diagnostics]
     }
 
     /// The sparsity the schedule asks for at a method-phase step.

@@ -30,8 +30,8 @@ public protocol PruningMethod: AnyObject {
     func penalty(_ session: PruningSession) -> Variable?
     /// Called after each optimizer step (e.g. to re-apply masks or count batches).
     func afterStep(_ session: PruningSession) throws
-    /// Called after each method-phase epoch; returns the diagnostics of the iteration that ended, if any.
-    func afterEpoch(_ session: PruningSession) throws -> IterationDiagnostics?
+    /// Called after each method-phase epoch; returns the diagnostics of the iterations since the last call.
+    func afterEpoch(_ session: PruningSession) throws -> [IterationDiagnostics]
     /// Hard-prunes: returns the final weights, each in the constraint's set.
     func finalize(_ session: PruningSession) throws -> [NamedTensor]
     /// The method's state (tensors and scalars).
@@ -46,7 +46,7 @@ extension PruningMethod {
     public func prepare(_ session: PruningSession) throws {}
     public func penalty(_ session: PruningSession) -> Variable? { nil }
     public func afterStep(_ session: PruningSession) throws {}
-    public func afterEpoch(_ session: PruningSession) throws -> IterationDiagnostics? { nil }
+    public func afterEpoch(_ session: PruningSession) throws -> [IterationDiagnostics] { [] }
     public func finalize(_ session: PruningSession) throws -> [NamedTensor] { try session.projectedWeights() }
     public func saveState() -> MethodState { MethodState() }
     public func restoreState(_ state: MethodState, session: PruningSession) throws {}

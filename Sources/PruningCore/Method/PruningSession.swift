@@ -23,6 +23,8 @@ public final class PruningSession {
     public let evaluationBatchSize: Int
     /// Training progress, advanced by the trainer.
     public internal(set) var progress: TrainingProgress
+    /// Weights a method may start from instead of Π(W) (e.g. ADMM's and SLR's first Z from a layer-wise result).
+    public var warmStart: [NamedTensor]?
     /// A generator for methods that draw random numbers; saved with the checkpoint.
     public var generator: SeededGenerator
 

@@ -39,9 +39,10 @@ public struct PruningPipeline {
     ///   - constraint: The set the pruned weights must end in.
     ///   - data: Training and test data.
     ///   - denseAccuracy: The dense test accuracy if already known (measured otherwise).
+    ///   - warmStart: Weights in the constraint set a method may start from (see ``PruningSession/warmStart``).
     /// - Returns: The measurements and the masks of the pruned weights.
     public func run(method: any PruningMethod, model: Model, parameters: [ParameterEntry], constraint: any Constraint,
-                    data: DatasetSplits, denseAccuracy: Double? = nil) throws -> (result: PruningRunResult, masks: MaskSet) {
+                    data: DatasetSplits, denseAccuracy: Double? = nil, warmStart: [NamedTensor]? = nil) throws -> (result: PruningRunResult, masks: MaskSet) {
         try configuration.validate()
         guard !parameters.isEmpty else { throw PruningError.invalidOption("no parameters are selected for pruning") }
         try constraint.validate(parameters.map { LayerShape(name: $0.name, shape: $0.variable.value.shape) })
@@ -61,6 +62,7 @@ public struct PruningPipeline {
                                      trainingData: data.train, lossData: lossData, lossDataDescription: lossDescription,
                                      methodEpochs: method.trainsDuringMethodPhase ? configuration.methodEpochs : 0,
                                      stepsPerEpoch: trainer.stepsPerEpoch(data.train), seed: configuration.seed)
+        session.warmStart = warmStart
         let fingerprint = runFingerprint(method: method, constraint: constraint, parameters: parameters)
 
         var result = PruningRunResult(
@@ -136,13 +138,17 @@ public struct PruningPipeline {
                     progress: &session.progress, hooks: hooks)
                 progress = session.progress
                 statistics.testAccuracy = Evaluation.accuracy(model: model, data: data.test)
-                if var diagnostics = try method.afterEpoch(session) {
-                    diagnostics.trainingLoss = diagnostics.trainingLoss ?? statistics.trainingLoss
-                    diagnostics.testAccuracy = statistics.testAccuracy
+                var diagnostics = try method.afterEpoch(session)
+                if !diagnostics.isEmpty {
+                    // The pipeline measures what only it can: the accuracy of W (and of Π(W)) at the epoch's end.
+                    diagnostics[diagnostics.count - 1].testAccuracy = statistics.testAccuracy
                     if configuration.evaluateHardPrunedEachEpoch {
-                        diagnostics.hardPrunedTestAccuracy = try hardPrunedAccuracy(session: session, test: data.test)
+                        diagnostics[diagnostics.count - 1].hardPrunedTestAccuracy = try hardPrunedAccuracy(session: session, test: data.test)
                     }
-                    result.diagnostics.append(diagnostics)
+                    for index in diagnostics.indices where diagnostics[index].trainingLoss == nil {
+                        diagnostics[index].trainingLoss = statistics.trainingLoss
+                    }
+                    result.diagnostics += diagnostics
                 }
                 result.methodPhase.append(statistics)
                 result.methodPhaseSeconds += statistics.seconds
