@@ -14,17 +14,20 @@ enum ConvolutionTuning {
     static var perImageMinimumPlane = 256
 }
 
-extension ConvolutionGeometry {
-    /// Whether each image gets its own GEMM (see the file comment).
-    var usesPerImageProducts: Bool { outPlane >= ConvolutionTuning.perImageMinimumPlane }
-
-    /// Whether the GEMMs can read the input directly instead of a column matrix.
-    var readsInputDirectly: Bool { isPointwise && usesPerImageProducts }
-
+/// How one convolution is cut into GEMMs: the GEMM layout and the number of images per column matrix.
+struct ConvolutionPlan {
+    /// One GEMM per image writing straight into NCHW, rather than one per chunk followed by a scatter.
+    var perImageProducts: Bool
     /// How many consecutive images share one column matrix.
-    var imagesPerChunk: Int {
+    var imagesPerChunk: Int
+}
+
+extension ConvolutionGeometry {
+    /// The plan the tuning constants choose for this geometry.
+    var defaultPlan: ConvolutionPlan {
         let perImage = max(patchSize * outPlane, 1)
-        return max(1, min(batch, ConvolutionTuning.columnBudget / perImage))
+        return ConvolutionPlan(perImageProducts: outPlane >= ConvolutionTuning.perImageMinimumPlane,
+                               imagesPerChunk: max(1, min(batch, ConvolutionTuning.columnBudget / perImage)))
     }
 }
 
@@ -62,7 +65,9 @@ public func conv2d(_ input: Variable, weight: Variable, bias: Variable?,
 }
 
 /// The forward pass: output = weight ⊛ input + bias.
-func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
+                        plan: ConvolutionPlan? = nil) -> Tensor {
+    let plan = plan ?? g.defaultPlan
     let plane = g.outPlane, outChannels = g.outChannels
     let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
     var output = Tensor(shape: g.outputShape) { out in
@@ -72,8 +77,10 @@ func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g
         input.scalars.withUnsafeBufferPointer { inputBuffer in
             weight.scalars.withUnsafeBufferPointer { weightBuffer in
                 let x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!
-                let perImage = g.usesPerImageProducts, direct = g.readsInputDirectly
-                let chunk = g.imagesPerChunk
+                let perImage = plan.perImageProducts
+                // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
+                let direct = g.isPointwise && perImage
+                let chunk = plan.imagesPerChunk
                 let columnFloats = direct ? 0 : g.patchSize * chunk * plane
                 let productFloats = perImage ? 0 : outChannels * chunk * plane
                 let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
@@ -158,7 +165,8 @@ func convolutionBiasGradient(_ gradient: Tensor, geometry g: ConvolutionGeometry
 
 /// The backward pass: gradients with respect to the input (col2im of Wᵀ·dY) and the weight (dY·colsᵀ).
 func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, geometry g: ConvolutionGeometry,
-                         needsInput: Bool, needsWeight: Bool) -> (Tensor?, Tensor?) {
+                         needsInput: Bool, needsWeight: Bool, plan: ConvolutionPlan? = nil) -> (Tensor?, Tensor?) {
+    let plan = plan ?? g.defaultPlan
     guard needsInput || needsWeight else { return (nil, nil) }
     precondition(outputGradient.shape == g.outputShape,
                  "conv2d backward: gradient \(describeShape(outputGradient.shape)) for output \(describeShape(g.outputShape))")
@@ -172,8 +180,10 @@ func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, 
     let plane = g.outPlane, outChannels = g.outChannels
     let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
     guard input.count > 0, plane > 0, groupPatch > 0, outChannels > 0 else { return results() }
-    let perImage = g.usesPerImageProducts, direct = g.readsInputDirectly
-    let chunk = g.imagesPerChunk
+    let perImage = plan.perImageProducts
+    // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
+    let direct = g.isPointwise && perImage
+    let chunk = plan.imagesPerChunk
     let columnFloats = direct ? 0 : g.patchSize * chunk * plane
     let productFloats = perImage ? 0 : outChannels * chunk * plane
     let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
