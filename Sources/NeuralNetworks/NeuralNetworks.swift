@@ -1,1 +1,0 @@
-// Module NeuralNetworks: see docs/ARCHITECTURE.md.

@@ -1,0 +1,261 @@
+/// 2-D convolution as im2col + GEMM, forward and backward.
+///
+/// The batch is processed in chunks of consecutive images whose column matrix fits a fixed budget, so the GEMMs stay
+/// large while the columns are still warm in cache when BLAS reads them. Two GEMM layouts are used:
+/// - large output planes: one GEMM per image and group, writing straight into the NCHW output (no scatter pass);
+/// - small output planes (deep ResNet layers): one GEMM per chunk and group over all the chunk's images, whose
+///   [C_out, images·H_out·W_out] result is then scattered to NCHW, because per-image GEMMs would be too thin.
+
+/// Sizes that decide how a convolution is cut into GEMMs; measured on LeNet-5 and CIFAR ResNet-18 shapes.
+enum ConvolutionTuning {
+    /// The column matrix of one chunk holds at most this many floats (unless one image alone needs more).
+    static var columnBudget = 1 << 20
+    /// Output planes at least this large use one GEMM per image; smaller ones use one GEMM per chunk plus a scatter.
+    static var perImageMinimumPlane = 256
+}
+
+/// How one convolution is cut into GEMMs: the GEMM layout and the number of images per column matrix.
+struct ConvolutionPlan {
+    /// One GEMM per image writing straight into NCHW, rather than one per chunk followed by a scatter.
+    var perImageProducts: Bool
+    /// How many consecutive images share one column matrix.
+    var imagesPerChunk: Int
+}
+
+extension ConvolutionGeometry {
+    /// The plan the tuning constants choose for this geometry.
+    var defaultPlan: ConvolutionPlan {
+        let perImage = max(patchSize * outPlane, 1)
+        return ConvolutionPlan(perImageProducts: outPlane >= ConvolutionTuning.perImageMinimumPlane,
+                               imagesPerChunk: max(1, min(batch, ConvolutionTuning.columnBudget / perImage)))
+    }
+}
+
+/// 2-D convolution (cross-correlation), PyTorch semantics.
+///
+/// - Parameters:
+///   - input: [N, C_in, H, W].
+///   - weight: [C_out, C_in / groups, kh, kw].
+///   - bias: [C_out], or nil.
+///   - stride: (vertical, horizontal) step between output positions.
+///   - padding: zero rows / columns added on each side.
+///   - dilation: spacing between kernel taps.
+///   - groups: input and output channels are split into this many independent groups.
+/// - Returns: [N, C_out, H_out, W_out] with H_out = ⌊(H + 2·pad − dil·(kh − 1) − 1) / stride⌋ + 1 (same for W).
+public func conv2d(_ input: Variable, weight: Variable, bias: Variable?,
+                   stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                   dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Variable {
+    let x = input.value, w = weight.value
+    let geometry = ConvolutionGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding,
+                                       dilation: dilation, groups: groups)
+    if let bias {
+        precondition(bias.value.shape == [geometry.outChannels],
+                     "conv2d: bias \(describeShape(bias.value.shape)) for \(geometry.outChannels) output channels")
+    }
+    let output = convolutionForward(input: x, weight: w, bias: bias?.value, geometry: geometry)
+    let operands = bias.map { [input, weight, $0] } ?? [input, weight]
+    return Variable(value: output, operands: operands) { gradient in
+        let (inputGradient, weightGradient) = convolutionBackward(
+            outputGradient: gradient, input: x, weight: w, geometry: geometry,
+            needsInput: input.requiresGradient, needsWeight: weight.requiresGradient)
+        var gradients: [Tensor?] = [inputGradient, weightGradient]
+        if let bias { gradients.append(bias.requiresGradient ? convolutionBiasGradient(gradient, geometry: geometry) : nil) }
+        return gradients
+    }
+}
+
+/// The forward pass: output = weight ⊛ input + bias.
+func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
+                        plan: ConvolutionPlan? = nil) -> Tensor {
+    let plan = plan ?? g.defaultPlan
+    let plane = g.outPlane, outChannels = g.outChannels
+    let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
+    var output = Tensor(shape: g.outputShape) { out in
+        guard out.count > 0 else { return }
+        let y = out.baseAddress!
+        guard groupPatch > 0 else { out.update(repeating: 0); return }
+        input.scalars.withUnsafeBufferPointer { inputBuffer in
+            weight.scalars.withUnsafeBufferPointer { weightBuffer in
+                let x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!
+                let perImage = plan.perImageProducts
+                // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
+                let direct = g.isPointwise && perImage
+                let chunk = plan.imagesPerChunk
+                let columnFloats = direct ? 0 : g.patchSize * chunk * plane
+                let productFloats = perImage ? 0 : outChannels * chunk * plane
+                let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
+                let columns = scratch, products = scratch + columnFloats
+                for first in stride(from: 0, to: g.batch, by: chunk) {
+                    let count = min(chunk, g.batch - first)
+                    let leading = count * plane
+                    if !direct { g.im2col(input: x, firstImage: first, imageCount: count, columns: columns) }
+                    if perImage {
+                        for image in 0..<count {
+                            let b: UnsafePointer<Float> = direct ? x + (first + image) * g.inChannels * plane
+                                                                 : UnsafePointer(columns + image * plane)
+                            let ldb = direct ? plane : leading
+                            let target = y + (first + image) * outChannels * plane
+                            for group in 0..<g.groups {
+                                BLAS.gemm(transposeA: false, transposeB: false, m: groupOut, n: plane, k: groupPatch,
+                                          a: w + group * groupOut * groupPatch, lda: groupPatch,
+                                          b: b + group * groupPatch * ldb, ldb: ldb,
+                                          c: target + group * groupOut * plane, ldc: plane)
+                            }
+                        }
+                    } else {
+                        for group in 0..<g.groups {
+                            BLAS.gemm(transposeA: false, transposeB: false, m: groupOut, n: leading, k: groupPatch,
+                                      a: w + group * groupOut * groupPatch, lda: groupPatch,
+                                      b: columns + group * groupPatch * leading, ldb: leading,
+                                      c: products + group * groupOut * leading, ldc: leading)
+                        }
+                        // [C_out, images·plane] → [images, C_out, plane].
+                        for image in 0..<count {
+                            let target = y + (first + image) * outChannels * plane
+                            for channel in 0..<outChannels {
+                                (target + channel * plane).update(from: products + channel * leading + image * plane,
+                                                                  count: plane)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let bias { output.addChannelBias(bias) }
+    return output
+}
+
+extension Tensor {
+    /// Adds `bias[c]` to every element of channel `c` of an [N, C, …] tensor, in place.
+    mutating func addChannelBias(_ bias: Tensor) {
+        let batch = shape[0], channels = shape[1]
+        let plane = batch * channels == 0 ? 0 : count / (batch * channels)
+        bias.scalars.withUnsafeBufferPointer { b in
+            scalars.withUnsafeMutableBufferPointer { y in
+                var base = y.baseAddress!
+                for _ in 0..<batch {
+                    for channel in 0..<channels {
+                        let value = b[channel]
+                        for index in 0..<plane { base[index] += value }
+                        base += plane
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The gradient of a convolution's bias: the output gradient summed over batch and positions.
+func convolutionBiasGradient(_ gradient: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
+    let plane = g.outPlane, channels = g.outChannels
+    var sums = [Double](repeating: 0, count: channels)
+    gradient.scalars.withUnsafeBufferPointer { dy in
+        for image in 0..<g.batch {
+            for channel in 0..<channels {
+                let base = (image * channels + channel) * plane
+                var partial: Float = 0
+                for index in 0..<plane { partial += dy[base + index] }
+                sums[channel] += Double(partial)
+            }
+        }
+    }
+    return Tensor(shape: [channels], scalars: sums.map { Float($0) })
+}
+
+/// The backward pass: gradients with respect to the input (col2im of Wᵀ·dY) and the weight (dY·colsᵀ).
+func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, geometry g: ConvolutionGeometry,
+                         needsInput: Bool, needsWeight: Bool, plan: ConvolutionPlan? = nil) -> (Tensor?, Tensor?) {
+    let plan = plan ?? g.defaultPlan
+    guard needsInput || needsWeight else { return (nil, nil) }
+    precondition(outputGradient.shape == g.outputShape,
+                 "conv2d backward: gradient \(describeShape(outputGradient.shape)) for output \(describeShape(g.outputShape))")
+    // Empty arrays stand for gradients nobody wants.
+    var dxStorage = [Float](repeating: 0, count: needsInput ? input.count : 0)
+    var dwStorage = [Float](repeating: 0, count: needsWeight ? weight.count : 0)
+    func results() -> (Tensor?, Tensor?) {
+        (needsInput ? Tensor(shape: input.shape, scalars: dxStorage) : nil,
+         needsWeight ? Tensor(shape: weight.shape, scalars: dwStorage) : nil)
+    }
+    let plane = g.outPlane, outChannels = g.outChannels
+    let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
+    guard input.count > 0, plane > 0, groupPatch > 0, outChannels > 0 else { return results() }
+    let perImage = plan.perImageProducts
+    // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
+    let direct = g.isPointwise && perImage
+    let chunk = plan.imagesPerChunk
+    let columnFloats = direct ? 0 : g.patchSize * chunk * plane
+    let productFloats = perImage ? 0 : outChannels * chunk * plane
+    let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
+    let columns = scratch, products = scratch + columnFloats
+    outputGradient.scalars.withUnsafeBufferPointer { dyBuffer in
+        input.scalars.withUnsafeBufferPointer { inputBuffer in
+            weight.scalars.withUnsafeBufferPointer { weightBuffer in
+                dxStorage.withUnsafeMutableBufferPointer { dxBuffer in
+                    dwStorage.withUnsafeMutableBufferPointer { dwBuffer in
+                        let dy = dyBuffer.baseAddress!, x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!
+                        let dx = needsInput ? dxBuffer.baseAddress : nil
+                        let dw = needsWeight ? dwBuffer.baseAddress : nil
+                        for first in stride(from: 0, to: g.batch, by: chunk) {
+                            let count = min(chunk, g.batch - first)
+                            let leading = count * plane
+                            if dw != nil && !direct { g.im2col(input: x, firstImage: first, imageCount: count, columns: columns) }
+                            if perImage {
+                                for image in 0..<count {
+                                    let dyImage = dy + (first + image) * outChannels * plane
+                                    let b: UnsafePointer<Float> = direct ? x + (first + image) * g.inChannels * plane
+                                                                         : UnsafePointer(columns + image * plane)
+                                    let ldb = direct ? plane : leading
+                                    for group in 0..<g.groups {
+                                        let dyGroup = dyImage + group * groupOut * plane
+                                        if let dw {
+                                            // dW_g += dY_g · cols_gᵀ; this image's columns are read before they are overwritten below.
+                                            BLAS.gemm(transposeA: false, transposeB: true, m: groupOut, n: groupPatch, k: plane,
+                                                      a: dyGroup, lda: plane, b: b + group * groupPatch * ldb, ldb: ldb,
+                                                      beta: 1, c: dw + group * groupOut * groupPatch, ldc: groupPatch)
+                                        }
+                                        if let dx {
+                                            let target = direct ? dx + (first + image) * g.inChannels * plane + group * groupPatch * plane
+                                                                : columns + group * groupPatch * leading + image * plane
+                                            BLAS.gemm(transposeA: true, transposeB: false, m: groupPatch, n: plane, k: groupOut,
+                                                      a: w + group * groupOut * groupPatch, lda: groupPatch,
+                                                      b: dyGroup, ldb: plane,
+                                                      c: target, ldc: direct ? plane : leading)
+                                        }
+                                    }
+                                }
+                            } else {
+                                // [images, C_out, plane] → [C_out, images·plane].
+                                for image in 0..<count {
+                                    let source = dy + (first + image) * outChannels * plane
+                                    for channel in 0..<outChannels {
+                                        (products + channel * leading + image * plane).update(from: source + channel * plane,
+                                                                                              count: plane)
+                                    }
+                                }
+                                for group in 0..<g.groups {
+                                    let dyGroup = products + group * groupOut * leading
+                                    let columnGroup = columns + group * groupPatch * leading
+                                    if let dw {
+                                        BLAS.gemm(transposeA: false, transposeB: true, m: groupOut, n: groupPatch, k: leading,
+                                                  a: dyGroup, lda: leading, b: columnGroup, ldb: leading,
+                                                  beta: 1, c: dw + group * groupOut * groupPatch, ldc: groupPatch)
+                                    }
+                                    if dx != nil {
+                                        BLAS.gemm(transposeA: true, transposeB: false, m: groupPatch, n: leading, k: groupOut,
+                                                  a: w + group * groupOut * groupPatch, lda: groupPatch,
+                                                  b: dyGroup, ldb: leading, c: columnGroup, ldc: leading)
+                                    }
+                                }
+                            }
+                            if let dx, !direct {
+                                g.col2imAccumulate(columns: columns, firstImage: first, imageCount: count, inputGradient: dx)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return results()
+}

@@ -1,1 +1,0 @@
-// Module _TestSupport: see docs/ARCHITECTURE.md.
