@@ -1,0 +1,18 @@
+/// The same value throughout training.
+public struct ConstantSchedule: Schedule, Hashable, Sendable {
+    /// The value.
+    public let value: Double
+
+    /// Creates a constant schedule.
+    /// - Parameter value: The value at every point of training.
+    public init(_ value: Double) {
+        self.value = value
+    }
+
+    public var summary: String { "constant \(value)" }
+
+    public func value(at progress: TrainingProgress) -> Double { value }
+
+    /// The Codable description.
+    public var spec: ScheduleSpec { .constant(value: value) }
+}
