@@ -20,6 +20,7 @@ public struct ConvolutionGeometry: Equatable, Sendable {
         self.dilation = dilation
     }
 
+    /// Two geometries are equal when kernel size, stride, padding and dilation all agree.
     public static func == (lhs: ConvolutionGeometry, rhs: ConvolutionGeometry) -> Bool {
         lhs.kernelSize == rhs.kernelSize && lhs.stride == rhs.stride && lhs.padding == rhs.padding
             && lhs.dilation == rhs.dilation

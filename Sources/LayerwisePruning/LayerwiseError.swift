@@ -14,6 +14,7 @@ public enum LayerwiseError: Error, CustomStringConvertible, Equatable {
     /// A LAPACK routine reported an illegal argument (`info < 0`): a bug in this module, reported rather than hidden.
     case lapackFailure(routine: String, info: Int32, layer: String)
 
+    /// A one-line message naming the layer or operand and what was expected.
     public var description: String {
         switch self {
         case .notPositiveDefinite(let layer, let damping):

@@ -1,7 +1,7 @@
 /// The sparsity pattern a layer-wise pruner produces for one weight matrix [rows, columns].
 ///
 /// Columns are the flattened input dimension: for a `Linear` [out, in] the input feature, for a `Conv2d`
-/// [out, in, kh, kw] the index ((i·kh)+y)·kw+x, the same order as the im2col rows of ``im2colRows(_:kernelSize:stride:padding:dilation:)``.
+/// [out, in, kh, kw] the index ((i·kh)+y)·kw+x, the same order as the im2col rows of ``im2colRows(_:geometry:)``.
 public enum LayerwiseSparsity: Equatable, Sendable {
     /// Unstructured, at a fraction `sparsity` ∈ [0, 1) of zeros: exactly ceil((1 − sparsity)·n) weights are kept.
     case sparsity(Double)

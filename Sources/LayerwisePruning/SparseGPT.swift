@@ -98,12 +98,9 @@ public enum SparseGPT {
         let prunedWeights = Tensor(shape: matrix.shape) { target in
             weightsT.withUnsafeBufferPointer { transpose($0, rows: columns, columns: rows, into: target) }
         }
+        let maskT = prunedT.map { $0 ? Float(0) : 1 }
         let mask = Tensor(shape: matrix.shape) { target in
-            prunedT.withUnsafeBufferPointer { pruned in
-                for row in 0..<rows {
-                    for column in 0..<columns { target[row * columns + column] = pruned[column * rows + row] ? 0 : 1 }
-                }
-            }
+            maskT.withUnsafeBufferPointer { transpose($0, rows: columns, columns: rows, into: target) }
         }
         return LayerwisePruneResult(weights: prunedWeights, mask: mask, keptCount: keep, trackedError: error,
                                     deadInputs: factor.deadInputs, damping: factor.damping,
