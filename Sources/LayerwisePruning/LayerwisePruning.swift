@@ -1,1 +1,0 @@
-// Module LayerwisePruning: see docs/ARCHITECTURE.md.
