@@ -39,9 +39,13 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
+    /// No sub-layers.
     public var children: [(name: String, layer: any Layer)] { [] }
+    /// No parameters of its own.
     public var localParameters: [(name: String, variable: Variable)] { [] }
+    /// No buffers of its own.
     public var localBuffers: [(name: String, value: Tensor)] { [] }
+    /// Layers without buffers are never asked to set one.
     public func setBuffer(named name: String, to value: Tensor) {
         preconditionFailure("\(type(of: self)) has no buffer named \(name)")
     }

@@ -2,10 +2,15 @@ import TensorEngine
 
 /// LeNet-300-100: flatten, `fc1` → ReLU → `fc2` → ReLU → `fc3`.
 public final class MultilayerPerceptron: Layer {
+    /// Flattens [N, C, H, W] to [N, C·H·W].
     public let flatten = Flatten()
+    /// The first fully connected layer (`fc1`).
     public let fc1: Linear
+    /// The rectifier used after every hidden layer (no parameters).
     public let relu = ReLU()
+    /// The second fully connected layer (`fc2`).
     public let fc2: Linear
+    /// The output layer (`fc3`).
     public let fc3: Linear
 
     /// Creates the network with PyTorch's default initialisation.
@@ -36,13 +41,21 @@ public final class MultilayerPerceptron: Layer {
 /// LeNet-5: `conv1` (5×5, pad 2) → ReLU → max-pool 2 → `conv2` (5×5) → ReLU → max-pool 2 → flatten (C, H, W)
 /// → `fc1` → ReLU → `fc2` → ReLU → `fc3`.
 public final class LeNet5: Layer {
+    /// The first convolution (`conv1`).
     public let conv1: Conv2d
+    /// The rectifier used after every hidden layer (no parameters).
     public let relu = ReLU()
+    /// The 2×2 max-pool used after both convolutions.
     public let pool = MaxPool2d(kernelSize: 2, stride: 2)
+    /// The second convolution (`conv2`).
     public let conv2: Conv2d
+    /// Flattens [N, C, H, W] to [N, C·H·W].
     public let flatten = Flatten()
+    /// The first fully connected layer (`fc1`).
     public let fc1: Linear
+    /// The second fully connected layer (`fc2`).
     public let fc2: Linear
+    /// The output layer (`fc3`).
     public let fc3: Linear
 
     /// Creates the network with PyTorch's default initialisation.

@@ -22,14 +22,19 @@ public enum ResidualBlockKind: Sendable {
 /// A residual network with torchvision's names: `conv1`, `bn1`, `relu`, [`maxpool`], `layer1` … `layerK`,
 /// `avgpool`, `fc`; blocks are `layer1.0`, `layer1.1`, ….
 public final class ResNet: Layer {
+    /// The stem convolution (`conv1`): 3×3 stride 1 (CIFAR) or 7×7 stride 2 (ImageNet).
     public let conv1: Conv2d
+    /// Batch norm after the stem convolution.
     public let bn1: BatchNorm2d
+    /// The rectifier, shared by every activation of this layer (no parameters).
     public let relu = ReLU()
     /// The stem's max-pool (ImageNet stem only).
     public let maxpool: MaxPool2d?
     /// The stages, each a ``Sequential`` of blocks.
     public let stages: [Sequential]
+    /// Global average pooling before `fc`.
     public let avgpool = GlobalAvgPool2d()
+    /// The classifier (`fc`).
     public let fc: Linear
 
     /// Creates a ResNet with PyTorch's default initialisation (parameters drawn in registration order).

@@ -15,10 +15,15 @@ public final class BasicBlock: Layer {
     /// Output channels = planes · expansion.
     public static let expansion = 1
 
+    /// The first convolution (`conv1`).
     public let conv1: Conv2d
+    /// Batch norm after `conv1`.
     public let bn1: BatchNorm2d
+    /// The rectifier, shared by every activation of this layer (no parameters).
     public let relu = ReLU()
+    /// The second convolution (`conv2`).
     public let conv2: Conv2d
+    /// Batch norm after `conv2`.
     public let bn2: BatchNorm2d
     /// The shortcut's transformation, or nil for the identity.
     public let downsample: (any Layer)?
@@ -63,12 +68,19 @@ public final class Bottleneck: Layer {
     /// Output channels = planes · expansion.
     public static let expansion = 4
 
+    /// The first convolution (`conv1`).
     public let conv1: Conv2d
+    /// Batch norm after `conv1`.
     public let bn1: BatchNorm2d
+    /// The second convolution (`conv2`).
     public let conv2: Conv2d
+    /// Batch norm after `conv2`.
     public let bn2: BatchNorm2d
+    /// The third convolution (`conv3`), 1×1, widening to `planes · 4`.
     public let conv3: Conv2d
+    /// Batch norm after `conv3`.
     public let bn3: BatchNorm2d
+    /// The rectifier, shared by every activation of this layer (no parameters).
     public let relu = ReLU()
     /// The shortcut's transformation, or nil for the identity.
     public let downsample: (any Layer)?
