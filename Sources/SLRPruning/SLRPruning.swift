@@ -64,7 +64,7 @@ public final class SLRPruning: PruningMethod {
         stepSize = initialStepSize
         updates = 0
         previousWeights = session.currentWeights().map(\.tensor)
-        previousLoss = session.lossOnLossData()
+        previousLoss = try session.lossOnLossData()
         pending = []
     }
 
@@ -87,7 +87,7 @@ public final class SLRPruning: PruningMethod {
     func iterate(_ session: PruningSession) throws {
         guard let split else { throw PruningError.invalidState("SLR was not prepared") }
         let weights = session.currentWeights().map(\.tensor)
-        let loss = session.lossOnLossData()
+        let loss = try session.lossOnLossData()
         let (zBefore, lambdaBefore, stepBefore, kBefore) = (split.z, split.lambda, stepSize, k)
         let alpha = SLRStepSize.alpha(k: k, m: m, r: r)
         var diagnostics = IterationDiagnostics(iteration: k, epoch: session.progress.epoch + 1)

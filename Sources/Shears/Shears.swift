@@ -3,3 +3,8 @@
 @_exported import Datasets
 @_exported import Checkpoints
 @_exported import PruningCore
+@_exported import MagnitudePruning
+@_exported import ADMMPruning
+@_exported import SLRPruning
+@_exported import LayerwisePruning
+@_exported import EvaluationHarness

@@ -26,8 +26,8 @@ struct EvaluateCommand: ParsableCommand {
         let (splits, _) = try data.load(seed: seed)
         let network = try makeModel(model, for: splits, seed: seed)
         try loadWeights(weights, into: network)
-        let accuracy = Evaluation.accuracy(model: network, data: splits.test)
-        let prunable = try ParameterSelection.default.select(from: network)
+        let accuracy = try Evaluation.accuracy(model: network, data: splits.test)
+        let prunable = try ParameterSelector.default.select(from: network)
         let sparsity = SparsityReport(measuring: prunable.map { NamedTensor(name: $0.name, tensor: $0.variable.value) })
         let result = Result(model: model, weights: weights, dataset: data.dataset, testImages: splits.test.count,
                             testAccuracy: accuracy, sparsity: sparsity)

@@ -45,7 +45,7 @@ struct TrainCommand: ParsableCommand {
         let history = try DenseTraining.train(
             model: network, data: splits, epochs: epochs, batchSize: batchSize, optimizer: settings, seed: seed,
             augmentation: splits.train.channels == 3 ? .cifar : .none, reporter: reporter)
-        let accuracy = history.last?.testAccuracy ?? Evaluation.accuracy(model: network, data: splits.test)
+        let accuracy = try history.last?.testAccuracy ?? Evaluation.accuracy(model: network, data: splits.test)
         try SafeTensors.writeFloatTensors(
             Dictionary(uniqueKeysWithValues: network.stateDict().map { ($0.name, $0.tensor) }),
             metadata: ["model": model, "dataset": data.dataset], to: outputDirectory.appendingPathComponent("model.safetensors"))

@@ -72,27 +72,7 @@ public final class PruningSession {
     public func projectedWeights() throws -> [NamedTensor] { try constraint.project(currentWeights()) }
 
     /// The mean training loss f(W) over ``lossData``, in evaluation mode.
-    public func lossOnLossData() -> Double {
-        Evaluation.meanLoss(model: model, data: lossData, batchSize: evaluationBatchSize)
+    public func lossOnLossData() throws -> Double {
+        try Evaluation.meanLoss(model: model, data: lossData, batchSize: evaluationBatchSize)
     }
-}
-
-/// Where training is: the global optimizer step, the epoch (0-based while it runs) and the steps per epoch.
-public struct TrainingProgress: Codable, Equatable, Sendable {
-    /// Optimizer steps taken so far in this phase.
-    public var step: Int
-    /// The epoch in progress, 0-based.
-    public var epoch: Int
-    /// Optimizer steps in one epoch.
-    public var stepsPerEpoch: Int
-
-    /// Creates a progress value.
-    public init(step: Int, epoch: Int, stepsPerEpoch: Int) {
-        self.step = step
-        self.epoch = epoch
-        self.stepsPerEpoch = stepsPerEpoch
-    }
-
-    /// Progress in epochs as a real number (2.5 = half way through the third epoch).
-    public var fractionalEpoch: Double { Double(step) / Double(max(stepsPerEpoch, 1)) }
 }

@@ -65,10 +65,11 @@ public struct PruningPipeline {
         session.warmStart = warmStart
         let fingerprint = runFingerprint(method: method, constraint: constraint, parameters: parameters)
 
+        let denseTestAccuracy = try denseAccuracy ?? Evaluation.accuracy(model: model, data: data.test)
         var result = PruningRunResult(
             method: method.name, settings: method.settingsSummary, constraint: constraint.summary,
             configuration: configuration, lossData: lossDescription,
-            denseTestAccuracy: denseAccuracy ?? Evaluation.accuracy(model: model, data: data.test),
+            denseTestAccuracy: denseTestAccuracy,
             methodPhase: [], diagnostics: [], accuracyAtEndOfMethodPhase: 0, accuracyAfterHardPrune: 0,
             retraining: [], sparsity: SparsityReport(layers: []), methodPhaseSeconds: 0, hardPruneSeconds: 0,
             retrainingSeconds: 0)
@@ -137,7 +138,7 @@ public struct PruningPipeline {
                     phase: "\(method.name) method phase", settings: configuration.methodOptimizer,
                     progress: &session.progress, hooks: hooks)
                 progress = session.progress
-                statistics.testAccuracy = Evaluation.accuracy(model: model, data: data.test)
+                statistics.testAccuracy = try Evaluation.accuracy(model: model, data: data.test)
                 var diagnostics = try method.afterEpoch(session)
                 if !diagnostics.isEmpty {
                     // The pipeline measures what only it can: the accuracy of W (and of Π(W)) at the epoch's end.
@@ -168,7 +169,7 @@ public struct PruningPipeline {
             result.hardPruneSeconds = Date().timeIntervalSince(start)
             masks = MaskSet(nonZerosOf: pruned)
             result.sparsity = try verify(session: session, masks: masks!, when: "after hard pruning")
-            result.accuracyAfterHardPrune = Evaluation.accuracy(model: model, data: data.test)
+            result.accuracyAfterHardPrune = try Evaluation.accuracy(model: model, data: data.test)
             reporter.note(String(format: "%@ hard-pruned to sparsity %.4f: test accuracy %.2f %% before retraining",
                                  method.name, result.sparsity.overallSparsity, 100 * result.accuracyAfterHardPrune))
             phase = .retraining
@@ -196,7 +197,7 @@ public struct PruningPipeline {
                 model: model, data: data.train, optimizer: optimizer, epoch: epochsDone,
                 epochs: configuration.retrainEpochs, phase: "\(method.name) retraining",
                 settings: configuration.retrainOptimizer, progress: &progress, hooks: hooks)
-            statistics.testAccuracy = Evaluation.accuracy(model: model, data: data.test)
+            statistics.testAccuracy = try Evaluation.accuracy(model: model, data: data.test)
             result.sparsity = try verify(session: session, masks: masks, when: "after retraining epoch \(epochsDone + 1)")
             result.retraining.append(statistics)
             result.retrainingSeconds += statistics.seconds
@@ -215,7 +216,7 @@ public struct PruningPipeline {
         let current = session.currentWeights()
         session.setWeights(try session.projectedWeights())
         defer { session.setWeights(current) }
-        return Evaluation.accuracy(model: session.model, data: test)
+        return try Evaluation.accuracy(model: session.model, data: test)
     }
 
     /// Checks the weights against the constraint and the masks; throws on any mismatch.

@@ -29,7 +29,7 @@ public enum DenseTraining {
             var statistics = try trainer.trainEpoch(model: model, data: data.train, optimizer: optimizer, epoch: epoch,
                                                     epochs: epochs, phase: "training", settings: settings,
                                                     progress: &progress)
-            statistics.testAccuracy = Evaluation.accuracy(model: model, data: data.test)
+            statistics.testAccuracy = try Evaluation.accuracy(model: model, data: data.test)
             reporter.note(String(format: "epoch %d/%d: loss %.4f, test accuracy %.2f %%, %.1f s, %.0f images/s",
                                  epoch + 1, epochs, statistics.trainingLoss, 100 * (statistics.testAccuracy ?? 0),
                                  statistics.seconds, statistics.imagesPerSecond))

@@ -5,10 +5,10 @@ import TensorEngine
 /// Evaluation passes in inference mode (running batch-norm statistics, no dropout, no autograd graph).
 public enum Evaluation {
     /// The fraction of `data` the model classifies correctly, in [0, 1].
-    public static func accuracy(model: Model, data: LabeledImages, batchSize: Int = 1000) -> Double {
+    public static func accuracy(model: Model, data: LabeledImages, batchSize: Int = 1000) throws -> Double {
         var correct = 0
-        GradientTape.withoutRecording {
-            for batch in data.batches(size: batchSize) {
+        try GradientTape.withoutRecording {
+            for batch in try data.batches(size: batchSize) {
                 correct += correctPredictions(logits: model.predict(batch.images), labels: batch.labels)
             }
         }
@@ -16,10 +16,10 @@ public enum Evaluation {
     }
 
     /// The mean cross-entropy over `data`.
-    public static func meanLoss(model: Model, data: LabeledImages, batchSize: Int = 1000) -> Double {
+    public static func meanLoss(model: Model, data: LabeledImages, batchSize: Int = 1000) throws -> Double {
         var total = 0.0
-        GradientTape.withoutRecording {
-            for batch in data.batches(size: batchSize) {
+        try GradientTape.withoutRecording {
+            for batch in try data.batches(size: batchSize) {
                 let loss = crossEntropy(logits: Variable(model.predict(batch.images)), labels: batch.labels)
                 total += Double(loss.value.scalar) * Double(batch.count)
             }

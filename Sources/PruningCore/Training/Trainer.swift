@@ -59,6 +59,27 @@ public struct Trainer {
     /// The number of optimizer steps in one epoch over `data`.
     public func stepsPerEpoch(_ data: LabeledImages) -> Int { (data.count + batchSize - 1) / batchSize }
 
+    /// Computes the batch's loss (plus penalty) and back-propagates it. The graph dies when this returns, before
+    /// the optimizer step, so the step updates parameter storage in place instead of copying it.
+    private func forwardAndBackward(model: Model, batch: Batch, optimizer: any Optimizer, hooks: TrainingHooks,
+                                    phase: String, epoch: Int, index: Int) throws -> (loss: Double, penalty: Double) {
+        let logits = model(Variable(batch.images), training: true)
+        let loss = crossEntropy(logits: logits, labels: batch.labels)
+        let lossValue = Double(loss.value.scalar)
+        guard lossValue.isFinite else {
+            throw PruningError.diverged("\(phase) epoch \(epoch + 1) batch \(index + 1): the loss is \(lossValue); lower the learning rate")
+        }
+        var objective = loss
+        var penaltyValue = 0.0
+        if let penalty = hooks.penalty?() {
+            penaltyValue = Double(penalty.value.scalar)
+            objective = loss + penalty
+        }
+        optimizer.zeroGradients()
+        objective.backward()
+        return (lossValue, penaltyValue)
+    }
+
     /// Trains one epoch.
     /// - Parameters:
     ///   - model: The network, trained in place.
@@ -74,25 +95,15 @@ public struct Trainer {
     public func trainEpoch(model: Model, data: LabeledImages, optimizer: any Optimizer, epoch: Int, epochs: Int,
                            phase: String, settings: OptimizerSettings, progress: inout TrainingProgress,
                            hooks: TrainingHooks = TrainingHooks()) throws -> EpochStatistics {
-        let batches = data.batches(size: batchSize, shuffleSeed: seed, epoch: epoch, augmentation: augmentation)
+        let batches = try data.batches(size: batchSize, shuffleSeed: seed, epoch: epoch, augmentation: augmentation)
         let start = Date()
         var lossSum = 0.0, penaltySum = 0.0, seen = 0
         progress.epoch = epoch
         for (index, batch) in batches.enumerated() {
             optimizer.learningRate = settings.learningRate(at: progress, epochs: epochs)
-            let logits = model(Variable(batch.images), training: true)
-            let loss = crossEntropy(logits: logits, labels: batch.labels)
-            let lossValue = Double(loss.value.scalar)
-            guard lossValue.isFinite else {
-                throw PruningError.diverged("\(phase) epoch \(epoch + 1) batch \(index + 1): the loss is \(lossValue); lower the learning rate")
-            }
-            var objective = loss
-            if let penalty = hooks.penalty?() {
-                penaltySum += Double(penalty.value.scalar) * Double(batch.count)
-                objective = loss + penalty
-            }
-            optimizer.zeroGradients()
-            objective.backward()
+            let (lossValue, penaltyValue) = try forwardAndBackward(model: model, batch: batch, optimizer: optimizer,
+                                                                  hooks: hooks, phase: phase, epoch: epoch, index: index)
+            penaltySum += penaltyValue * Double(batch.count)
             hooks.beforeStep?()
             optimizer.step()
             progress.step += 1

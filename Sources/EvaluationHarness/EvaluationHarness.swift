@@ -1,1 +1,0 @@
-// Module EvaluationHarness: see docs/ARCHITECTURE.md.

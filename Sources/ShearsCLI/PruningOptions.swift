@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Shears
+
+/// The flags `shears prune` and `shears compare` share: the constraint, the selection, budgets and method options.
+struct PruningOptions: ParsableArguments {
+    @Option(help: "The target sparsity, in [0, 1) (ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double = 0.9
+    @Option(help: "unstructured, nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint = "unstructured"
+    @Option(help: "layer (every layer at the sparsity) or global (one threshold across the selected layers).") var scope = "layer"
+    @Option(help: "Prune only parameters matching this name, glob or re:REGEX (repeatable).") var include: [String] = []
+    @Option(help: "Leave parameters matching this name, glob or re:REGEX dense (repeatable).") var exclude: [String] = []
+    @Flag(name: .customLong("keep-first-dense"), help: "Leave the first prunable layer dense.") var keepFirstDense = false
+    @Flag(name: .customLong("keep-last-dense"), help: "Leave the last prunable layer dense.") var keepLastDense = false
+
+    @Option(name: .customLong("method-epochs"), help: "Epochs of the method phase (ADMM, SLR, iterative and gradual magnitude).") var methodEpochs = 10
+    @Option(name: .customLong("retrain-epochs"), help: "Epochs of masked retraining after hard pruning.") var retrainEpochs = 6
+    @Option(name: .customLong("batch-size"), help: "Mini-batch size.") var batchSize = 128
+    @Option(name: .customLong("method-lr"), help: "SGD learning rate of the method phase (momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float = 0.01
+    @Option(name: .customLong("retrain-lr"), help: "SGD learning rate of retraining (momentum 0.9).") var retrainLR: Float = 0.01
+    @Option(name: .customLong("loss-subset"), help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all).") var lossSubset: Int?
+    @Flag(name: .customLong("eval-hard-pruned"), help: "Also measure the test accuracy of Π(W) after every method-phase epoch.") var evaluateHardPruned = false
+
+    // Method options; each reaches the methods that have it.
+    @Option(help: "magnitude: one-shot, iterative or gradual.") var schedule: String?
+    @Option(help: "magnitude iterative: rounds.") var rounds: String?
+    @Option(help: "ADMM/SLR: the penalty ρ.") var rho: String?
+    @Option(name: .customLong("rho-schedule"), help: "ADMM/SLR: constant or geometric:FACTOR[:CAP].") var rhoSchedule: String?
+    @Option(name: .customLong("slr-m"), help: "SLR: M of the step-size rule.") var slrM: String?
+    @Option(name: .customLong("slr-r"), help: "SLR: r of the step-size rule.") var slrR: String?
+    @Option(name: .customLong("slr-s0"), help: "SLR: the initial step size s⁰.") var slrS0: String?
+    @Option(name: .customLong("on-failure"), help: "SLR: lenient or strict handling of a failed optimality condition.") var onFailure: String?
+    @Option(name: .customLong("update-every"), help: "ADMM/SLR: update Z and Λ every N (or Ne) epochs or Nb batches; magnitude gradual: every N steps.") var updateEvery: String?
+    @Option(name: .customLong("calibration-samples"), help: "layerwise: calibration images.") var calibrationSamples: String?
+    @Option(name: .customLong("warm-start"), help: "ADMM/SLR: start Z from a one-shot method's result (layerwise).") var warmStart: String?
+    @Option(name: .customLong("option"), help: "Any method option as KEY=VALUE (repeatable).") var extraOptions: [String] = []
+
+    /// The method options given, by key.
+    func methodOptionValues() throws -> [String: String] {
+        var values: [String: String] = [:]
+        let named: [(String, String?)] = [
+            ("schedule", schedule), ("rounds", rounds), ("rho", rho), ("rho-schedule", rhoSchedule), ("slr-m", slrM),
+            ("slr-r", slrR), ("slr-s0", slrS0), ("on-failure", onFailure), ("update-every", updateEvery),
+            ("calibration-samples", calibrationSamples),
+        ]
+        for case let (key, value?) in named { values[key] = value }
+        for pair in extraOptions {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--option expects KEY=VALUE, got '\(pair)'") }
+            values[parts[0]] = parts[1]
+        }
+        return values
+    }
+
+    /// The given options that `method` accepts; an option no listed method accepts is an error.
+    static func options(_ values: [String: String], for method: String, allMethods: [String]) throws -> [String: String] {
+        let registry = BuiltInMethods.registry
+        let accepted = Set(try registry.registration(named: method).options.map(\.key))
+        let acceptedByAny = Set(try allMethods.flatMap { try registry.registration(named: $0).options.map(\.key) })
+        for key in values.keys.sorted() where !acceptedByAny.contains(key) {
+            throw ValidationError("no selected method takes the option '\(key)' (methods: \(allMethods.joined(separator: ", "))); see `shears methods`")
+        }
+        return values.filter { accepted.contains($0.key) }
+    }
+
+    /// The experiment these flags describe, for the given model, data and methods.
+    func experiment(model: String, data: DataOptions, methods: [String], denseWeights: String?, seeds: [UInt64],
+                    pretrainEpochs: Int = 8) throws -> Experiment {
+        guard let scopeValue = ConstraintScope(rawValue: scope) else {
+            throw ValidationError("--scope expects layer or global, got '\(scope)'")
+        }
+        let values = try methodOptionValues()
+        let specs = try methods.map { name in
+            MethodSpec(name: name, options: try Self.options(values, for: name, allMethods: methods),
+                       warmStart: ["slr", "admm"].contains(name) ? warmStart : nil)
+        }
+        var pipeline = PipelineConfiguration(methodEpochs: methodEpochs, retrainEpochs: retrainEpochs, batchSize: batchSize,
+                                             lossSubsetSize: lossSubset, evaluateHardPrunedEachEpoch: evaluateHardPruned)
+        pipeline.methodOptimizer.learningRate = methodLR
+        pipeline.retrainOptimizer.learningRate = retrainLR
+        pipeline.cropAndFlip = data.dataset.lowercased().hasPrefix("cifar")
+        return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory, denseWeights: denseWeights,
+                          pretrainEpochs: pretrainEpochs,
+                          constraint: try ConstraintSpec.parse(constraint, sparsity: sparsity, scope: scopeValue),
+                          selection: SelectionSpec(include: include, exclude: exclude, keepFirstDense: keepFirstDense,
+                                                   keepLastDense: keepLastDense),
+                          methods: specs, pipeline: pipeline, seeds: seeds)
+    }
+}
