@@ -7,7 +7,10 @@ import TensorEngine
 /// largest sum of squares; for single weights that is the largest `|w|`. Ties go to the lower index, and across
 /// layers to the earlier layer. This is the exact Euclidean projection onto "at most that many groups non-zero".
 /// For structured granularities the achieved weight sparsity can differ from `s` by the size of a group (and edge
-/// blocks are smaller than the others).
+/// blocks are smaller than the others). With global scope the budget counts groups, not weights: groups of different
+/// layers can differ in size (a 3×3 conv filter of 256 channels against a classifier row), so the weight sparsity can
+/// differ much from `s`; the group count keeps the projection exact (a weight-count budget over unequal groups would
+/// be a knapsack problem).
 ///
 /// ```swift
 /// let perLayer = try SparsityConstraint(granularity: .element, sparsity: 0.9)
