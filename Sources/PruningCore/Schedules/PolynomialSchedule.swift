@@ -83,7 +83,10 @@ public struct PolynomialSchedule: Schedule, Hashable, Sendable {
     public func value(at progress: TrainingProgress) -> Double {
         var elapsed = progress.time(in: unit) - start
         if let updateInterval { elapsed = (elapsed / updateInterval).rounded(.down) * updateInterval }
-        let fraction = min(max(elapsed / span, 0), 1)
+        let fraction = elapsed / span
+        // Exact end values outside the ramp (the formula would round 0.5 + (0.1 − 0.5) to 0.09999…).
+        if !(fraction > 0) { return initial }
+        if fraction >= 1 { return final }
         return final + (initial - final) * pow(1 - fraction, exponent)
     }
 
