@@ -28,17 +28,17 @@ struct ScheduleTests {
 
     @Test("constant")
     func constant() {
-        #expect(ConstantSchedule(0.1).value(at: TrainingProgress(epoch: 99)) == 0.1)
+        #expect(FixedSchedule(0.1).value(at: TrainingProgress(epoch: 99)) == 0.1)
     }
 
     @Test("step: multiply by γ every k epochs")
     func step() throws {
-        let schedule = try StepSchedule(initial: 0.1, factor: 0.1, interval: 30)
+        let schedule = try StepwiseSchedule(initial: 0.1, factor: 0.1, interval: 30)
         #expect(schedule.value(at: TrainingProgress(epoch: 0)) == 0.1)
         #expect(schedule.value(at: TrainingProgress(epoch: 29)) == 0.1)
         #expect(isClose(schedule.value(at: TrainingProgress(epoch: 30)), 0.01))
         #expect(isClose(schedule.value(at: TrainingProgress(epoch: 65)), 0.001))
-        let bySteps = try StepSchedule(initial: 1, factor: 10, interval: 100, unit: .steps)
+        let bySteps = try StepwiseSchedule(initial: 1, factor: 10, interval: 100, unit: .steps)
         #expect(bySteps.value(at: TrainingProgress(step: 199, stepsPerEpoch: 50)) == 10)
         #expect(bySteps.value(at: TrainingProgress(step: 200, stepsPerEpoch: 50)) == 100)
     }
@@ -94,7 +94,7 @@ struct ScheduleTests {
 
     @Test("invalid parameters throw naming the parameter")
     func invalid() {
-        expectThrows(["interval", "greater than 0"]) { _ = try StepSchedule(initial: 1, factor: 0.1, interval: 0) }
+        expectThrows(["interval", "greater than 0"]) { _ = try StepwiseSchedule(initial: 1, factor: 0.1, interval: 0) }
         expectThrows(["span", "greater than 0"]) { _ = try PolynomialSchedule(initial: 0, final: 1, start: 0, span: -1) }
         expectThrows(["AGP updates", "at least 1"]) {
             _ = try PolynomialSchedule.agp(initialSparsity: 0, finalSparsity: 0.9, start: 0, updateInterval: 1, updates: 0)
@@ -110,8 +110,8 @@ struct ScheduleTests {
     @Test("ScheduleSpec round-trips through JSON and rebuilds the same schedule")
     func specs() throws {
         let schedules: [any Schedule] = [
-            ConstantSchedule(0.5),
-            try StepSchedule(initial: 0.1, factor: 0.5, interval: 3),
+            FixedSchedule(0.5),
+            try StepwiseSchedule(initial: 0.1, factor: 0.5, interval: 3),
             try PiecewiseSchedule(initial: 1, changes: [.init(at: 2, value: 3)], unit: .steps),
             try PolynomialSchedule.agp(initialSparsity: 0, finalSparsity: 0.8, start: 1, updateInterval: 1, updates: 4),
             try GeometricSchedule(initial: 0.1, factor: 1.1, maximum: 1),
@@ -119,8 +119,8 @@ struct ScheduleTests {
         for schedule in schedules {
             let spec: ScheduleSpec
             switch schedule {
-            case let s as ConstantSchedule: spec = s.spec
-            case let s as StepSchedule: spec = s.spec
+            case let s as FixedSchedule: spec = s.spec
+            case let s as StepwiseSchedule: spec = s.spec
             case let s as PiecewiseSchedule: spec = s.spec
             case let s as PolynomialSchedule: spec = s.spec
             case let s as GeometricSchedule: spec = s.spec

@@ -1,5 +1,5 @@
 /// The same value throughout training.
-public struct ConstantSchedule: Schedule, Hashable, Sendable {
+public struct FixedSchedule: Schedule, Hashable, Sendable {
     /// The value.
     public let value: Double
 
