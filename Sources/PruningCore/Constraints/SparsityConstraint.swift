@@ -87,6 +87,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
         try SparsityConstraint(granularity: .inputChannel, sparsity: sparsity, scope: scope)
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String {
         let percent = formatRatio(sparsity * 100)
         let overrides = layerSparsity.isEmpty ? "" : " (\(layerSparsity.count) layer override(s))"
@@ -97,6 +98,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
     /// - Parameter name: The parameter's name.
     public func sparsity(for name: String) -> Double { layerSparsity[name] ?? sparsity }
 
+    /// Throws a ``ConstraintError`` naming the layer when a shape or request cannot be honoured.
     public func validate(_ layers: [LayerShape]) throws {
         try validateLayerList(layers)
         for layer in layers { try granularity.validate(layer) }
@@ -123,6 +125,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
         return KeepCount.keep(sparsity: sparsity, of: total)
     }
 
+    /// The 0/1 masks of the exact Euclidean projection (validates first).
     public func keepMasks(_ layers: [NamedTensor]) throws -> [NamedTensor] {
         try validate(layers)
         let shapes = layers.map(\.layerShape)
@@ -130,6 +133,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
         return GroupSelection.masks(layers, granularity: granularity, plan: plan)
     }
 
+    /// Checks the pattern and the counts; lists every violation with the layer and the numbers.
     public func verify(_ layers: [NamedTensor]) -> ConstraintVerification {
         var violations: [ConstraintViolation] = []
         let active = GroupSelection.activeGroups(layers, granularity: granularity, violations: &violations)

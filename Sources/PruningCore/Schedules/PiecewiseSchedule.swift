@@ -49,10 +49,12 @@ public struct PiecewiseSchedule: Schedule, Hashable, Sendable {
         self.unit = unit
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String {
         "\(initial)" + changes.map { ", \($0.value) from \($0.at)" }.joined() + " (\(unit.rawValue))"
     }
 
+    /// The value at the given point of training.
     public func value(at progress: TrainingProgress) -> Double {
         let time = progress.time(in: unit)
         return changes.last { $0.at <= time }?.value ?? initial

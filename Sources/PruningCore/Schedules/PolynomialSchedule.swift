@@ -75,11 +75,13 @@ public struct PolynomialSchedule: Schedule, Hashable, Sendable {
                                       updateInterval: updateInterval, unit: unit)
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String {
         "polynomial^\(exponent) from \(initial) at \(start) to \(final) at \(start + span) \(unit.rawValue)"
             + (updateInterval.map { ", updated every \($0)" } ?? "")
     }
 
+    /// The value at the given point of training.
     public func value(at progress: TrainingProgress) -> Double {
         var elapsed = progress.time(in: unit) - start
         if let updateInterval { elapsed = (elapsed / updateInterval).rounded(.down) * updateInterval }

@@ -32,8 +32,10 @@ public struct StepwiseSchedule: Schedule, Hashable, Sendable {
         self.unit = unit
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String { "\(initial) × \(factor) every \(interval) \(unit.rawValue)" }
 
+    /// The value at the given point of training.
     public func value(at progress: TrainingProgress) -> Double {
         let changes = max(0, (progress.time(in: unit) / interval).rounded(.down))
         return initial * pow(factor, changes)

@@ -38,6 +38,7 @@ public struct ParameterSelector: Hashable, Codable, Sendable, CustomStringConver
     /// Every linear and conv2d weight.
     public static let `default` = ParameterSelector()
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         var parts = [include.isEmpty ? "all linear and conv2d weights" : "include " + include.map(\.description).joined(separator: ", ")]
         if !exclude.isEmpty { parts.append("exclude " + exclude.map(\.description).joined(separator: ", ")) }
