@@ -120,8 +120,8 @@ func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g
                         for image in 0..<count {
                             let target = y + (first + image) * outChannels * plane
                             for channel in 0..<outChannels {
-                                (target + channel * plane).update(from: products + channel * leading + image * plane,
-                                                                  count: plane)
+                                copyFloats(from: products + channel * leading + image * plane, to: target + channel * plane,
+                                           count: plane)
                             }
                         }
                     }
@@ -233,8 +233,8 @@ func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, 
                                 for image in 0..<count {
                                     let source = dy + (first + image) * outChannels * plane
                                     for channel in 0..<outChannels {
-                                        (products + channel * leading + image * plane).update(from: source + channel * plane,
-                                                                                              count: plane)
+                                        copyFloats(from: source + channel * plane,
+                                                   to: products + channel * leading + image * plane, count: plane)
                                     }
                                 }
                                 for group in 0..<g.groups {
