@@ -24,6 +24,7 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
     /// Whether every checked element agreed within `tolerance`.
     public var passed: Bool { maxRelativeError <= tolerance && checkedCount > 0 }
 
+    /// One line naming the outcome, the worst element and both derivatives there.
     public var description: String {
         "gradient check \(passed ? "passed" : "FAILED"): max relative error \(maxRelativeError) (tolerance \(tolerance)), "
             + "max absolute error \(maxAbsoluteError), worst at input \(worstInput) index \(worstIndex): "

@@ -165,4 +165,15 @@ func naiveConvolutionBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, _ c: Convo
         let y = conv2d(Variable(x), weight: Variable(w), bias: nil, padding: (1, 1)).value
         #expect(isClose(y, naiveConvolution(x, w, nil, c), relative: 1e-5, absolute: 1e-5))
     }
+
+    @Test func frozenWeightGetsNoGradientButInputDoes() {
+        let x = Variable(seededUniformTensor([1, 2, 4, 4], seed: 10), requiresGradient: true)
+        let w = Variable(seededUniformTensor([3, 2, 3, 3], seed: 11))
+        let b = Variable(seededUniformTensor([3], seed: 12), requiresGradient: true)
+        conv2d(x, weight: w, bias: b, padding: (1, 1)).sum().backward()
+        #expect(w.gradient == nil)
+        #expect(x.gradient?.shape == [1, 2, 4, 4])
+        // Each output position adds its bias once: 1 image × 16 positions.
+        #expect(b.gradient?.scalars == [16, 16, 16])
+    }
 }

@@ -95,16 +95,13 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
                     var total = 0.0, weighted = 0.0
                     for image in 0..<batch {
                         let base = (image * channels + channel) * plane
-                        var partialTotal: Float = 0, partialWeighted: Float = 0
-                        for index in base..<(base + plane) {
-                            partialTotal += dy[index]
-                            partialWeighted += dy[index] * (source[index] - center) * invStd
-                        }
+                        let (partialTotal, partialDot) = sumAndCenteredDot(dy.baseAddress! + base, source.baseAddress! + base,
+                                                                           count: plane, center: center)
                         total += Double(partialTotal)
-                        weighted += Double(partialWeighted)
+                        weighted += Double(partialDot)
                     }
                     sumGradient[channel] = total
-                    sumGradientNormalized[channel] = weighted
+                    sumGradientNormalized[channel] = weighted * Double(invStd)
                 }
             }
         }
@@ -153,22 +150,14 @@ func channelMeanAndVariance(_ x: Tensor, batch: Int, channels: Int, plane: Int) 
         for channel in 0..<channels {
             var total = 0.0
             for image in 0..<batch {
-                let base = (image * channels + channel) * plane
-                var partial: Float = 0
-                for index in base..<(base + plane) { partial += source[index] }
-                total += Double(partial)
+                total += Double(sumFloats(source.baseAddress! + (image * channels + channel) * plane, count: plane))
             }
             let mean = total / perChannel
             let center = Float(mean)
             var squares = 0.0
             for image in 0..<batch {
-                let base = (image * channels + channel) * plane
-                var partial: Float = 0
-                for index in base..<(base + plane) {
-                    let deviation = source[index] - center
-                    partial += deviation * deviation
-                }
-                squares += Double(partial)
+                let base = source.baseAddress! + (image * channels + channel) * plane
+                squares += Double(sumSquaredDeviations(base, count: plane, center: center))
             }
             means[channel] = mean
             variances[channel] = squares / perChannel

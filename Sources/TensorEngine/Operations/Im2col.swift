@@ -76,35 +76,46 @@ struct ConvolutionGeometry {
 
     /// Writes the column matrix of images `firstImage ..< firstImage + imageCount` into `columns` (leading dimension
     /// `imageCount · outPlane`), zero where the kernel reads padding.
+    ///
+    /// Rows are often only 4 to 32 floats long, so the valid row and column ranges are computed once per kernel tap
+    /// and the inner loops are plain (vectorisable) loops, not memcpy / memset calls whose overhead would dominate.
     func im2col(input: UnsafePointer<Float>, firstImage: Int, imageCount: Int, columns: UnsafeMutablePointer<Float>) {
         let leading = imageCount * outPlane
+        let outWidth = self.outWidth, width = self.width, strideW = self.strideW
         for channel in 0..<inChannels {
             for kernelRow in 0..<kernelHeight {
-                let rowOffset = kernelRow * dilationH - paddingH
+                let rowOffset = kernelRow * dilationH
+                let (rowLo, rowHi) = validOutputRange(offset: rowOffset, stride: strideH, padding: paddingH,
+                                                      extent: height, outExtent: outHeight)
                 for kernelColumn in 0..<kernelWidth {
                     let columnOffset = kernelColumn * dilationW
                     let (lo, hi) = validOutputRange(offset: columnOffset, stride: strideW, padding: paddingW,
                                                     extent: width, outExtent: outWidth)
+                    let fullRows = lo == 0 && hi == outWidth
                     let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
                     var target = columns + row * leading
                     for image in firstImage..<(firstImage + imageCount) {
-                        let plane = input + (image * inChannels + channel) * inPlane
-                        for outRow in 0..<outHeight {
-                            let inRow = outRow * strideH + rowOffset
-                            if inRow < 0 || inRow >= height {
-                                target.update(repeating: 0, count: outWidth)
+                        // Indexed by output position: input (r, c) = (oh·sH + rowOffset − pH, ow·sW + columnOffset − pW).
+                        let origin = input + (image * inChannels + channel) * inPlane
+                            + (rowOffset - paddingH) * width + (columnOffset - paddingW)
+                        for index in 0..<(rowLo * outWidth) { target[index] = 0 }
+                        for outRow in rowLo..<rowHi {
+                            let source = origin + outRow * strideH * width
+                            let destination = target + outRow * outWidth
+                            if fullRows && strideW == 1 {
+                                copyFloats(from: source, to: destination, count: outWidth)
                             } else {
-                                if lo > 0 { target.update(repeating: 0, count: lo) }
-                                let source = plane + inRow * width + (lo * strideW - paddingW + columnOffset)
+                                for index in 0..<lo { destination[index] = 0 }
                                 if strideW == 1 {
-                                    (target + lo).update(from: source, count: hi - lo)
+                                    for index in lo..<hi { destination[index] = source[index] }
                                 } else {
-                                    for index in 0..<(hi - lo) { target[lo + index] = source[index * strideW] }
+                                    for index in lo..<hi { destination[index] = source[index * strideW] }
                                 }
-                                if hi < outWidth { (target + hi).update(repeating: 0, count: outWidth - hi) }
+                                for index in hi..<outWidth { destination[index] = 0 }
                             }
-                            target += outWidth
                         }
+                        for index in (rowHi * outWidth)..<outPlane { target[index] = 0 }
+                        target += outPlane
                     }
                 }
             }
@@ -116,9 +127,12 @@ struct ConvolutionGeometry {
     func col2imAccumulate(columns: UnsafePointer<Float>, firstImage: Int, imageCount: Int,
                           inputGradient: UnsafeMutablePointer<Float>) {
         let leading = imageCount * outPlane
+        let outWidth = self.outWidth, width = self.width, strideW = self.strideW
         for channel in 0..<inChannels {
             for kernelRow in 0..<kernelHeight {
-                let rowOffset = kernelRow * dilationH - paddingH
+                let rowOffset = kernelRow * dilationH
+                let (rowLo, rowHi) = validOutputRange(offset: rowOffset, stride: strideH, padding: paddingH,
+                                                      extent: height, outExtent: outHeight)
                 for kernelColumn in 0..<kernelWidth {
                     let columnOffset = kernelColumn * dilationW
                     let (lo, hi) = validOutputRange(offset: columnOffset, stride: strideW, padding: paddingW,
@@ -126,22 +140,22 @@ struct ConvolutionGeometry {
                     let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
                     var source = columns + row * leading
                     for image in firstImage..<(firstImage + imageCount) {
-                        let plane = inputGradient + (image * inChannels + channel) * inPlane
-                        for outRow in 0..<outHeight {
-                            let inRow = outRow * strideH + rowOffset
-                            if inRow >= 0 && inRow < height && hi > lo {
-                                let target = plane + inRow * width + (lo * strideW - paddingW + columnOffset)
-                                if strideW == 1 {
-                                    for index in 0..<(hi - lo) { target[index] += source[lo + index] }
-                                } else {
-                                    for index in 0..<(hi - lo) { target[index * strideW] += source[lo + index] }
-                                }
+                        let origin = inputGradient + (image * inChannels + channel) * inPlane
+                            + (rowOffset - paddingH) * width + (columnOffset - paddingW)
+                        for outRow in rowLo..<rowHi {
+                            let destination = origin + outRow * strideH * width
+                            let from = source + outRow * outWidth
+                            if strideW == 1 {
+                                addFloats(from: from + lo, to: destination + lo, count: hi - lo)
+                            } else {
+                                for index in lo..<hi { destination[index * strideW] += from[index] }
                             }
-                            source += outWidth
                         }
+                        source += outPlane
                     }
                 }
             }
         }
     }
 }
+

@@ -186,10 +186,7 @@ public func globalAvgPool2d(_ input: Variable) -> Variable {
     let output = input.value.scalars.withUnsafeBufferPointer { x in
         Tensor(shape: [shape[0], shape[1], 1, 1]) { y in
             for index in 0..<planes {
-                let source = x.baseAddress! + index * plane
-                var sum: Float = 0
-                for offset in 0..<plane { sum += source[offset] }
-                y[index] = sum * scale
+                y[index] = sumFloats(x.baseAddress! + index * plane, count: plane) * scale
             }
         }
     }

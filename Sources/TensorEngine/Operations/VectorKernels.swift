@@ -1,0 +1,105 @@
+/// Small vector kernels for the hot loops of the tensor operations.
+///
+/// The package builds for baseline x86-64, and the compiler will not reorder a Float sum to vectorise it; these
+/// helpers make the vector width and the accumulation order explicit (SIMD8 partial sums, combined at the end).
+
+/// Copies `count` floats four at a time, finishing with one overlapping group of four instead of a scalar tail:
+/// im2col rows are short (often 8 to 30 floats), where the tail loop would cost as much as the rest.
+@inline(__always)
+func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    guard count >= 4 else {
+        for index in 0..<count { destination[index] = source[index] }
+        return
+    }
+    let sourceBytes = UnsafeRawPointer(source), destinationBytes = UnsafeMutableRawPointer(destination)
+    var offset = 0
+    let lastGroup = (count &- 4) &* 4
+    while offset < lastGroup {
+        destinationBytes.storeBytes(of: sourceBytes.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self),
+                                    toByteOffset: offset, as: SIMD4<Float>.self)
+        offset &+= 16
+    }
+    destinationBytes.storeBytes(of: sourceBytes.loadUnaligned(fromByteOffset: lastGroup, as: SIMD4<Float>.self),
+                                toByteOffset: lastGroup, as: SIMD4<Float>.self)
+}
+
+/// Adds `count` floats onto `destination`, four at a time (see ``copyFloats(from:to:count:)``).
+@inline(__always)
+func addFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    let sourceBytes = UnsafeRawPointer(source), destinationBytes = UnsafeMutableRawPointer(destination)
+    var index = 0
+    while index &+ 4 <= count {
+        let offset = index &* 4
+        let sum = destinationBytes.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            + sourceBytes.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+        destinationBytes.storeBytes(of: sum, toByteOffset: offset, as: SIMD4<Float>.self)
+        index &+= 4
+    }
+    while index < count {
+        destination[index] += source[index]
+        index &+= 1
+    }
+}
+
+/// The sum of `count` floats, accumulated in eight lanes.
+@inline(__always)
+func sumFloats(_ source: UnsafePointer<Float>, count: Int) -> Float {
+    let bytes = UnsafeRawPointer(source)
+    var lanes = SIMD8<Float>()
+    var index = 0
+    while index &+ 8 <= count {
+        lanes += bytes.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)
+        index &+= 8
+    }
+    var total = lanes.sum()
+    while index < count {
+        total += source[index]
+        index &+= 1
+    }
+    return total
+}
+
+/// The sum of (x − center)² over `count` floats, accumulated in eight lanes.
+@inline(__always)
+func sumSquaredDeviations(_ source: UnsafePointer<Float>, count: Int, center: Float) -> Float {
+    let bytes = UnsafeRawPointer(source)
+    let centers = SIMD8<Float>(repeating: center)
+    var lanes = SIMD8<Float>()
+    var index = 0
+    while index &+ 8 <= count {
+        let deviation = bytes.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self) - centers
+        lanes += deviation * deviation
+        index &+= 8
+    }
+    var total = lanes.sum()
+    while index < count {
+        let deviation = source[index] - center
+        total += deviation * deviation
+        index &+= 1
+    }
+    return total
+}
+
+/// Σ y and Σ y·(x − center) over `count` pairs, accumulated in eight lanes (the sums of a batch-norm backward pass).
+@inline(__always)
+func sumAndCenteredDot(_ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+                       center: Float) -> (Float, Float) {
+    let yBytes = UnsafeRawPointer(y), xBytes = UnsafeRawPointer(x)
+    let centers = SIMD8<Float>(repeating: center)
+    var sums = SIMD8<Float>(), dots = SIMD8<Float>()
+    var index = 0
+    while index &+ 8 <= count {
+        let offset = index &* 4
+        let yLanes = yBytes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        sums += yLanes
+        dots += yLanes * (xBytes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - centers)
+        index &+= 8
+    }
+    var sum = sums.sum(), dot = dots.sum()
+    while index < count {
+        sum += y[index]
+        dot += y[index] * (x[index] - center)
+        index &+= 1
+    }
+    return (sum, dot)
+}
