@@ -1,4 +1,5 @@
 import ArgumentParser
+import Shears
 
 /// The `shears` command: train, prune, compare, evaluate and inspect networks.
 @main
@@ -12,4 +13,11 @@ struct ShearsCommand: ParsableCommand {
         """,
         subcommands: [CompareCommand.self, TrainCommand.self, PruneCommand.self, EvaluateCommand.self,
                       InspectCommand.self, MethodsCommand.self])
+
+    /// Tunes the allocator before any command runs: large tensors are reused from the heap instead of being
+    /// mapped afresh (and page-faulted) on every batch.
+    static func main() {
+        AllocatorTuning.reuseLargeAllocations()
+        main(nil)
+    }
 }
