@@ -69,13 +69,17 @@ struct SummaryTable {
         let experiment = report.experiment
         let pipeline = experiment.pipeline
         let seeds = experiment.seeds.map(String.init).joined(separator: ", ")
-        let dense = experiment.denseWeights.map { "dense weights from \($0)" } ?? "dense pretraining \(experiment.pretrainEpochs) epochs"
+        let dense = experiment.denseWeights.map { "dense weights from \($0)" } ?? "dense pretraining \(count(experiment.pretrainEpochs, "epoch"))"
+        let lossData = report.seeds.first?.runs.first?.result.lossData
         return "\(experiment.model) on \(experiment.dataset); constraint \(experiment.constraint); "
             + "methods \(experiment.methods.map(\.displayName).joined(separator: ", ")); seed\(experiment.seeds.count == 1 ? "" : "s") \(seeds); "
-            + "\(dense); method phase \(pipeline.methodEpochs) epochs, retraining \(pipeline.retrainEpochs) epochs, "
+            + "\(dense); method phase \(count(pipeline.methodEpochs, "epoch")), retraining \(count(pipeline.retrainEpochs, "epoch")), "
             + "batch \(pipeline.batchSize)"
-            + (pipeline.lossSubsetSize.map { ", Lagrangian loss over \($0) training images" } ?? "")
+            + (lossData.map { "; the loss f(W) of the Lagrangians is over \($0)" } ?? "")
     }
+
+    /// "1 epoch", "3 epochs".
+    static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
 
     /// What the columns mean.
     static func definitions(_ report: ComparisonReport) -> [String] {
