@@ -25,9 +25,9 @@ public struct Comparison {
     public var outputDirectory: URL
     /// Write each run's masks as `masks-<label>-seed<k>.safetensors`.
     public var writeMasks: Bool
-    /// Loads the (standardised) data of a seed; by default ``ExperimentRunner/loadData(_:seed:)``. Tests replace it
-    /// with a small synthetic set.
-    public var loadData: (UInt64) throws -> DatasetSplits
+    /// Loads the (standardised) data of a seed; nil (the default) uses ``ExperimentRunner/loadData(_:seed:)``.
+    /// Tests set it to a small synthetic set.
+    public var loadData: ((UInt64) throws -> DatasetSplits)?
 
     /// Creates a comparison.
     /// - Parameters:
@@ -39,11 +39,9 @@ public struct Comparison {
     public init(experiment: Experiment, registry: MethodRegistry, outputDirectory: URL,
                 reporter: any ProgressReporter = SilentProgress(), writeMasks: Bool = true) {
         self.experiment = experiment
-        let runner = ExperimentRunner(registry: registry, reporter: reporter)
-        self.runner = runner
+        runner = ExperimentRunner(registry: registry, reporter: reporter)
         self.outputDirectory = outputDirectory
         self.writeMasks = writeMasks
-        loadData = { seed in try runner.loadData(experiment, seed: seed).splits }
     }
 
     /// The dense cache file of a seed.
@@ -63,13 +61,14 @@ public struct Comparison {
         try checkOutputDirectory()
         // The data depend on the seed only for the synthetic task; real datasets are loaded once.
         let seedDependentData = experiment.dataset.lowercased() == "synthetic"
-        var data = try loadData(experiment.seeds[0])
+        let load = loadData ?? { seed in try runner.loadData(experiment, seed: seed).splits }
+        var data = try load(experiment.seeds[0])
         try checkDenseWeightsFile(data: data)
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
 
         var seedResults: [SeedResult] = []
         for (seedIndex, seed) in experiment.seeds.enumerated() {
-            if seedDependentData && seedIndex > 0 { data = try loadData(seed) }
+            if seedDependentData && seedIndex > 0 { data = try load(seed) }
             let seedNote = experiment.seeds.count > 1 ? " (seed \(seed), \(seedIndex + 1) of \(experiment.seeds.count))" : " (seed \(seed))"
             let (dense, denseRecord) = try runner.loadOrTrainDense(experiment, data: data, seed: seed,
                                                                    cache: experiment.denseWeights == nil ? denseCacheURL(seed: seed) : nil)

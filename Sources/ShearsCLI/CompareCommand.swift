@@ -62,6 +62,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let given = Self.flagsGiven(in: Array(CommandLine.arguments.dropFirst()))
         let experiment = try makeExperiment(given: given)
+        try experiment.validate(registry: BuiltInMethods.registry)
         try runtime.applyThreads(model: experiment.model)
         let reporter = runtime.reporter()
         let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,

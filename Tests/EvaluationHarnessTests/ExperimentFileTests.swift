@@ -85,12 +85,18 @@ struct ExperimentFileTests {
     func wrongType() throws {
         let error = try #require(Self.error { try Self.yaml("pipeline:\n  methodEpochs: three\n") })
         #expect(error.field == "pipeline.methodEpochs")
-        #expect(error.description.contains("expected an integer"))
+        #expect(error.detail == "expected an integer, found 'three'")
         #expect(error.description.contains("test.yaml"))
 
         let jsonError = try #require(Self.error { try Self.json(#"{"seeds": [0, "one"]}"#) })
         #expect(jsonError.field == "seeds[1]")
-        #expect(jsonError.description.contains("non-negative integer"))
+        #expect(jsonError.detail == "expected a non-negative integer, found 'one'")
+        let yamlSeeds = try #require(Self.error { try Self.yaml("seeds: [zero]\n") })
+        #expect(yamlSeeds.field == "seeds[0]")
+        #expect(yamlSeeds.detail == "expected a non-negative integer, found 'zero'")
+        let flag = try #require(Self.error { try Self.json(#"{"selection": {"keepFirstDense": "yes please"}}"#) })
+        #expect(flag.field == "selection.keepFirstDense")
+        #expect(flag.detail == "expected true or false, found 'yes please'")
     }
 
     @Test("a misspelt field is an error that names it and lists the known fields")

@@ -83,14 +83,19 @@ public enum ExperimentFile {
         } catch let error as ExperimentFileError {
             throw error
         } catch let error as DecodingError {
-            throw describe(error, source: source, format: format)
+            throw describe(error, source: source, format: format, contents: data)
         } catch {
             throw ExperimentFileError(file: source, field: "", detail: "is not valid \(format.rawValue.uppercased()): \(error)")
         }
     }
 
     /// Turns a decoding error into one that names the field and says what was expected.
-    static func describe(_ error: DecodingError, source: String, format: Format) -> ExperimentFileError {
+    static func describe(_ error: DecodingError, source: String, format: Format, contents: Data? = nil) -> ExperimentFileError {
+        // What the file holds at the field, for "expected an integer, found 'three'".
+        func found(_ keys: [any CodingKey], otherwise description: String) -> String {
+            guard let contents, let value = rawValue(at: keys, in: contents, format: format) else { return "(\(description))" }
+            return "found '\(value)'"
+        }
         func path(_ keys: [any CodingKey]) -> String {
             var text = ""
             for key in keys {
@@ -107,9 +112,11 @@ public enum ExperimentFile {
             return ExperimentFileError(file: source, field: path(context.codingPath + [key]), detail: "is required but missing")
         case .typeMismatch(let type, let context):
             return ExperimentFileError(file: source, field: path(context.codingPath),
-                                       detail: "expected \(expectation(type)) (\(context.debugDescription))")
+                                       detail: "expected \(expectation(type)), \(found(context.codingPath, otherwise: context.debugDescription))")
         case .valueNotFound(let type, let context):
-            return ExperimentFileError(file: source, field: path(context.codingPath), detail: "expected \(expectation(type)), found null")
+            // Yams also reports a scalar of the wrong kind this way.
+            return ExperimentFileError(file: source, field: path(context.codingPath),
+                                       detail: "expected \(expectation(type)), \(found(context.codingPath, otherwise: context.debugDescription))")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty, let underlying = context.underlyingError {
                 return ExperimentFileError(file: source, field: "", detail: "is not valid \(format.rawValue.uppercased()): \(underlying)")
@@ -117,6 +124,37 @@ public enum ExperimentFile {
             return ExperimentFileError(file: source, field: path(context.codingPath), detail: context.debugDescription)
         @unknown default:
             return ExperimentFileError(file: source, field: "", detail: "\(error)")
+        }
+    }
+
+    /// The text of the scalar at a coding path of the file, or nil when it is not a scalar or cannot be found.
+    static func rawValue(at keys: [any CodingKey], in contents: Data, format: Format) -> String? {
+        switch format {
+        case .json:
+            guard var value = try? JSONSerialization.jsonObject(with: contents, options: [.fragmentsAllowed]) else { return nil }
+            for key in keys {
+                if let index = key.intValue, let list = value as? [Any], index < list.count {
+                    value = list[index]
+                } else if let mapping = value as? [String: Any], let next = mapping[key.stringValue] {
+                    value = next
+                } else {
+                    return nil
+                }
+            }
+            if value is [Any] || value is [String: Any] { return nil }
+            return value is NSNull ? "null" : "\(value)"
+        case .yaml:
+            guard let text = String(data: contents, encoding: .utf8), var node = try? Yams.compose(yaml: text) else { return nil }
+            for key in keys {
+                if let index = key.intValue, let list = node.sequence, index < list.count {
+                    node = list[index]
+                } else if let mapping = node.mapping, let next = mapping[key.stringValue] {
+                    node = next
+                } else {
+                    return nil
+                }
+            }
+            return node.scalar?.string
         }
     }
 
