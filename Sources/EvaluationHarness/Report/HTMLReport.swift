@@ -46,6 +46,8 @@ public enum HTMLReport {
         h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
         table { border-collapse: collapse; margin: 12px 0; font-size: 0.9em; }
         th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
+        td { white-space: nowrap; }
+        .scroll { overflow-x: auto; }
         th:first-child, td:first-child { text-align: left; }
         th { background: #f3f3f3; }
         .verdict { background: #f6f9ff; border-left: 4px solid #1f77b4; padding: 8px 12px; }
@@ -66,7 +68,7 @@ public enum HTMLReport {
     static func table(_ table: SummaryTable) -> String {
         let header = "<tr>" + table.header.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr>"
         let rows = table.rows.map { "<tr>" + $0.map { "<td>\(Markup.escape($0))</td>" }.joined() + "</tr>" }
-        return "<table>\n<thead>\(header)</thead>\n<tbody>\n" + rows.joined(separator: "\n") + "\n</tbody>\n</table>"
+        return "<div class=\"scroll\"><table>\n<thead>\(header)</thead>\n<tbody>\n" + rows.joined(separator: "\n") + "\n</tbody>\n</table></div>"
     }
 
     static func color(_ index: Int) -> String { palette[index % palette.count] }
