@@ -48,15 +48,40 @@ public struct ExperimentRunner {
     /// - Returns: The state dict and its test accuracy.
     public func denseState(_ experiment: Experiment, data: DatasetSplits, seed: UInt64,
                            cache: URL?) throws -> (state: [String: Tensor], accuracy: Double, trainingSeconds: Double) {
-        let model = try makeModel(experiment, data: data, seed: seed)
+        let (state, record) = try loadOrTrainDense(experiment, data: data, seed: seed, cache: cache)
+        return (state, record.accuracy, record.trainingSeconds)
+    }
+
+    /// The dense starting weights and where they came from: the experiment's weights file if it names one, else
+    /// the cache file if it exists and was made by the same setup (model, dataset, seed, pretraining budget and
+    /// optimizer; see ``denseCacheMetadata(_:seed:)``), else trained now and written to the cache file atomically.
+    /// - Parameters:
+    ///   - experiment: The experiment.
+    ///   - data: The standardised data.
+    ///   - seed: Seeds the initial weights and the data order of dense training.
+    ///   - cache: The cache file (nil: train without caching).
+    /// - Returns: The state dict and a record of its accuracy and origin.
+    public func loadOrTrainDense(_ experiment: Experiment, data: DatasetSplits, seed: UInt64,
+                                 cache: URL?) throws -> (state: [String: Tensor], record: DenseResult) {
+        var model = try makeModel(experiment, data: data, seed: seed)
+        var source = DenseResult.Source.trained
+        var path: String?
         var seconds = 0.0
-        if let path = experiment.denseWeights ?? cache.flatMap({ FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }) {
-            let tensors = try SafeTensors.readFloatTensors(from: URL(fileURLWithPath: path))
+        if let weights = experiment.denseWeights {
+            let tensors = try SafeTensors.readFloatTensors(from: URL(fileURLWithPath: weights))
             do { try model.loadStateDict(tensors) } catch {
-                throw PruningError.invalidState("dense weights \(path) do not fit model \(experiment.model): \(error)")
+                throw PruningError.invalidState("dense weights \(weights) do not fit model \(experiment.model): \(error)")
             }
-            reporter.note("dense weights: \(path)")
+            reporter.note("dense weights: \(weights)")
+            source = .file
+            path = weights
+        } else if let cache, try loadCache(cache, into: model, experiment: experiment, seed: seed) {
+            reporter.note("dense weights (cached): \(cache.path)")
+            source = .cache
+            path = cache.path
         } else {
+            // A cache that failed to load may have changed some weights: start from a fresh initialisation.
+            model = try makeModel(experiment, data: data, seed: seed)
             reporter.note("training the dense \(experiment.model) for \(experiment.pretrainEpochs) epochs (seed \(seed))")
             let history = try DenseTraining.train(model: model, data: data, epochs: experiment.pretrainEpochs,
                                                   batchSize: experiment.pipeline.batchSize, optimizer: experiment.pretrainOptimizer,
@@ -64,11 +89,45 @@ public struct ExperimentRunner {
             seconds = history.reduce(0) { $0 + $1.seconds }
             if let cache {
                 try FileManager.default.createDirectory(at: cache.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try SafeTensors.writeFloatTensors(Self.stateDictionary(model), metadata: ["model": experiment.model], to: cache)
+                try SafeTensors.writeFloatTensors(Self.stateDictionary(model), metadata: Self.denseCacheMetadata(experiment, seed: seed),
+                                                  to: cache)
+                path = cache.path
             }
         }
         let accuracy = try Evaluation.accuracy(model: model, data: data.test)
-        return (Self.stateDictionary(model), accuracy, seconds)
+        return (Self.stateDictionary(model), DenseResult(accuracy: accuracy, source: source, path: path, trainingSeconds: seconds))
+    }
+
+    /// What a dense cache file records about the setup that made it; a cache is reused only when all of it matches.
+    /// - Parameters:
+    ///   - experiment: The experiment.
+    ///   - seed: The seed of the dense training.
+    public static func denseCacheMetadata(_ experiment: Experiment, seed: UInt64) -> [String: String] {
+        let optimizer = (try? JSONEncoder.sortedKeys.encode(experiment.pretrainOptimizer))
+            .map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return ["shears": "dense-cache-1", "model": experiment.model, "dataset": experiment.dataset.lowercased(),
+                "seed": String(seed), "pretrainEpochs": String(experiment.pretrainEpochs),
+                "batchSize": String(experiment.pipeline.batchSize), "optimizer": optimizer,
+                "cropAndFlip": String(experiment.pipeline.cropAndFlip)]
+    }
+
+    /// Loads a cache file into `model` if it exists and was made by the same setup; false otherwise (and says why).
+    private func loadCache(_ cache: URL, into model: Model, experiment: Experiment, seed: UInt64) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: cache.path) else { return false }
+        let expected = Self.denseCacheMetadata(experiment, seed: seed)
+        do {
+            let file = try SafeTensors.read(from: cache)
+            let differing = expected.keys.sorted().filter { file.metadata[$0] != expected[$0] }
+            guard differing.isEmpty else {
+                reporter.note("the dense cache \(cache.path) was made by a different setup (\(differing.joined(separator: ", ")) differ); training again")
+                return false
+            }
+            try model.loadStateDict(file.floatTensors())
+            return true
+        } catch {
+            reporter.note("the dense cache \(cache.path) cannot be used (\(error)); training again")
+            return false
+        }
     }
 
     /// Runs one method from the dense weights through the whole pipeline.
@@ -118,5 +177,14 @@ public struct ExperimentRunner {
         var state: [String: Tensor] = [:]
         for (name, tensor) in model.stateDict() { state[name] = tensor }
         return state
+    }
+}
+
+extension JSONEncoder {
+    /// An encoder with sorted keys, for text that must not change between runs.
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 }

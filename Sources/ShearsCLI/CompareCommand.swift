@@ -6,9 +6,139 @@ import Shears
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Compare pruning methods side by side (the default runs a small Fashion-MNIST experiment).")
+        abstract: "Compare pruning methods side by side (the default runs a small Fashion-MNIST experiment).",
+        discussion: """
+        With no flags: lenet5 on Fashion-MNIST, unstructured sparsity 0.9 in every layer, methods \
+        \(QuickDefaults.methodNames(in: BuiltInMethods.registry).joined(separator: ", ")); the dense network is \
+        pretrained for \(QuickDefaults.pretrainEpochs) epochs and cached in OUT/dense-seed<k>.safetensors (reused by \
+        later runs), then each method runs \(QuickDefaults.methodEpochs) method-phase and \(QuickDefaults.retrainEpochs) \
+        retraining epochs from the same dense weights, with the Lagrangian loss over the first \
+        \(QuickDefaults.lossSubset) training images. Budget flags that are not given take these values, not the \
+        defaults `shears prune` uses.
+
+        Writes OUT/report.json (everything), report.csv (one row per method, seed and epoch), report.md (the table) \
+        and report.html (table and plots), and the masks of every run. `--experiment FILE` reads the whole experiment \
+        from a JSON or YAML file (see docs/experiment-example.yaml); only --out, --threads and --json combine with it.
+        """)
+
+    /// The budgets of `shears compare` without flags: a few minutes on two cores in a release build.
+    enum QuickDefaults {
+        static let pretrainEpochs = 4
+        static let methodEpochs = 3
+        static let retrainEpochs = 3
+        static let lossSubset = 10_000
+
+        /// slr, admm, magnitude, and layerwise when it is registered.
+        static func methodNames(in registry: MethodRegistry) -> [String] {
+            ["slr", "admm", "magnitude", "layerwise"].filter { registry.names.contains($0) }
+        }
+    }
+
+    @Option(help: "Comma-separated methods (default: slr, admm, magnitude, and layerwise when registered); see `shears methods`.")
+    var methods: String?
+    @Option(help: "The zoo model: \(ModelZoo.names.joined(separator: ", ")).") var model = "lenet5"
+    @OptionGroup var data: DataOptions
+    @OptionGroup var pruning: PruningOptions
+    @Option(help: "Comma-separated seeds; each is a full repetition (dense training included unless cached).") var seeds = "0"
+    @Option(help: "A safetensors file with the dense weights (default: train them and cache them in the output folder).")
+    var weights: String?
+    @Option(name: .customLong("pretrain-epochs"), help: "Epochs of dense training when no --weights are given (default \(QuickDefaults.pretrainEpochs)).")
+    var pretrainEpochs: Int?
+    @Option(name: .customLong("within-points"), help: "Report the retraining epochs and time to come within this many accuracy points of dense.")
+    var withinPoints: Double = 1
+    @Option(help: "The output folder (reports, masks and the dense cache).") var out = "runs/compare"
+    @Option(name: .customLong("experiment"), help: "A JSON or YAML experiment file; replaces the experiment flags.")
+    var experimentFile: String?
+    @OptionGroup var runtime: RuntimeOptions
+
+    /// What `--json` prints: where the reports are, the per-method summaries and the verdict.
+    struct Output: Codable {
+        var reports: [String: String]
+        var summaries: [MethodSummary]
+        var conclusion: String
+        var totalSeconds: Double
+    }
 
     func run() throws {
-        throw ValidationError("compare is not available yet")
+        let given = Self.flagsGiven(in: Array(CommandLine.arguments.dropFirst()))
+        let experiment = try makeExperiment(given: given)
+        try experiment.validate(registry: BuiltInMethods.registry)
+        try runtime.applyThreads(model: experiment.model)
+        let reporter = runtime.reporter()
+        let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
+                                    outputDirectory: URL(fileURLWithPath: out), reporter: reporter)
+        reporter.note("comparing \(experiment.methods.map(\.displayName).joined(separator: ", ")) on \(experiment.model) / \(experiment.dataset); output in \(out)")
+        let (report, files) = try comparison.run()
+
+        let paths = ["json": files.json, "csv": files.csv, "markdown": files.markdown, "html": files.html]
+            .mapValues { out + "/" + $0.lastPathComponent }
+        if runtime.json {
+            try printJSON(Output(reports: paths, summaries: report.summaries, conclusion: report.conclusion,
+                                 totalSeconds: report.totalSeconds))
+        } else {
+            print("")
+            print(MarkdownReport.methodsTable(report))
+            print("")
+            print(report.conclusion)
+            print("")
+            print(String(format: "Total %.0f s. Reports: ", report.totalSeconds)
+                  + ["markdown", "html", "json", "csv"].compactMap { paths[$0] }.joined(separator: ", "))
+        }
+    }
+
+    /// The experiment the file or the flags describe.
+    func makeExperiment(given: Set<String>) throws -> Experiment {
+        if let experimentFile {
+            let combinable: Set<String> = ["--experiment", "--out", "--threads", "--json"]
+            let conflicting = given.subtracting(combinable).sorted()
+            guard conflicting.isEmpty else {
+                throw ValidationError("--experiment \(experimentFile) describes the whole experiment; drop \(conflicting.joined(separator: ", ")) (only --out, --threads and --json combine with it)")
+            }
+            return try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile))
+        }
+
+        let registry = BuiltInMethods.registry
+        let methodNames = try methods.map(Self.parseList) ?? QuickDefaults.methodNames(in: registry)
+        guard !methodNames.isEmpty else { throw ValidationError("--methods lists no method; e.g. --methods slr,admm,magnitude") }
+        for name in methodNames { _ = try registry.registration(named: name) }
+        let seedValues = try Self.parseList(seeds).map { text -> UInt64 in
+            guard let seed = UInt64(text) else { throw ValidationError("--seeds expects comma-separated non-negative integers, got '\(text)'") }
+            return seed
+        }
+        guard !seedValues.isEmpty else { throw ValidationError("--seeds lists no seed; e.g. --seeds 0,1,2") }
+        if let pretrainEpochs, pretrainEpochs < 0 { throw ValidationError("--pretrain-epochs must be ≥ 0, got \(pretrainEpochs)") }
+        guard withinPoints >= 0, withinPoints.isFinite else { throw ValidationError("--within-points must be a number ≥ 0, got \(withinPoints)") }
+
+        var experiment = try pruning.experiment(model: model, data: data, methods: methodNames, denseWeights: weights,
+                                                seeds: seedValues, pretrainEpochs: pretrainEpochs ?? QuickDefaults.pretrainEpochs)
+        experiment.withinPoints = withinPoints
+        // PruningOptions' budgets default to the reference protocol; compare's defaults are the quick ones.
+        let parserDefaults = try PruningOptions.parse([])
+        if !given.contains("--method-epochs"), pruning.methodEpochs == parserDefaults.methodEpochs {
+            experiment.pipeline.methodEpochs = QuickDefaults.methodEpochs
+        }
+        if !given.contains("--retrain-epochs"), pruning.retrainEpochs == parserDefaults.retrainEpochs {
+            experiment.pipeline.retrainEpochs = QuickDefaults.retrainEpochs
+        }
+        if !given.contains("--loss-subset"), pruning.lossSubset == nil {
+            experiment.pipeline.lossSubsetSize = QuickDefaults.lossSubset
+        }
+        return experiment
+    }
+
+    /// The long flags on a command line (`--sparsity 0.8` and `--sparsity=0.8` both give `--sparsity`).
+    static func flagsGiven(in arguments: [String]) -> Set<String> {
+        var flags = Set<String>()
+        for argument in arguments {
+            if argument == "--" { break }
+            guard argument.hasPrefix("--"), argument.count > 2 else { continue }
+            flags.insert(String(argument.split(separator: "=", maxSplits: 1)[0]))
+        }
+        return flags
+    }
+
+    /// Comma-separated items, trimmed, empty ones dropped.
+    static func parseList(_ text: String) throws -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

@@ -1,0 +1,176 @@
+import Foundation
+import PruningCore
+import Yams
+
+/// A problem with an experiment file; the message names the file, the field and what was expected.
+public struct ExperimentFileError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// The file (or a label for text that did not come from a file).
+    public var file: String
+    /// The dotted path of the field at fault (`pipeline.methodEpochs`, `methods[1].name`), empty for the whole file.
+    public var field: String
+    /// What was wrong and what was expected.
+    public var detail: String
+
+    /// Creates an error.
+    public init(file: String, field: String, detail: String) {
+        self.file = file
+        self.field = field
+        self.detail = detail
+    }
+
+    public var description: String {
+        field.isEmpty ? "experiment file \(file): \(detail)" : "experiment file \(file): field '\(field)': \(detail)"
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// Reads experiments from JSON or YAML files.
+///
+/// ```yaml
+/// model: lenet5
+/// dataset: fashion-mnist
+/// constraint: {pattern: unstructured, sparsity: 0.9}
+/// methods: [slr, admm, {name: magnitude, label: one-shot}]
+/// pipeline: {methodEpochs: 3, retrainEpochs: 3, lossSubsetSize: 10000}
+/// seeds: [0, 1]
+/// ```
+public enum ExperimentFile {
+    /// The two formats an experiment file may be in.
+    public enum Format: String, Sendable {
+        case json, yaml
+
+        /// The format a file name implies: `.json` is JSON, anything else YAML (which also reads JSON).
+        public init(path: String) {
+            self = path.lowercased().hasSuffix(".json") ? .json : .yaml
+        }
+    }
+
+    /// Reads and decodes an experiment file.
+    /// - Parameter url: A `.json`, `.yaml` or `.yml` file.
+    /// - Throws: ``ExperimentFileError`` naming the file and the field at fault.
+    public static func load(from url: URL) throws -> Experiment {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ExperimentFileError(file: url.path, field: "", detail: "cannot be read (\(error.localizedDescription))")
+        }
+        return try decode(data, format: Format(path: url.path), source: url.path)
+    }
+
+    /// Decodes an experiment from file contents.
+    /// - Parameters:
+    ///   - data: The contents (UTF-8).
+    ///   - format: JSON or YAML.
+    ///   - source: The name errors give for the contents.
+    /// - Throws: ``ExperimentFileError`` naming the field at fault.
+    public static func decode(_ data: Data, format: Format, source: String = "<text>") throws -> Experiment {
+        do {
+            switch format {
+            case .json:
+                return try JSONDecoder().decode(Experiment.self, from: data)
+            case .yaml:
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw ExperimentFileError(file: source, field: "", detail: "is not UTF-8 text")
+                }
+                guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    // An empty file is the all-defaults experiment, the same as `{}`.
+                    return try YAMLDecoder().decode(Experiment.self, from: "{}")
+                }
+                return try YAMLDecoder().decode(Experiment.self, from: text)
+            }
+        } catch let error as ExperimentFileError {
+            throw error
+        } catch let error as DecodingError {
+            throw describe(error, source: source, format: format, contents: data)
+        } catch {
+            throw ExperimentFileError(file: source, field: "", detail: "is not valid \(format.rawValue.uppercased()): \(error)")
+        }
+    }
+
+    /// Turns a decoding error into one that names the field and says what was expected.
+    static func describe(_ error: DecodingError, source: String, format: Format, contents: Data? = nil) -> ExperimentFileError {
+        // What the file holds at the field, for "expected an integer, found 'three'".
+        func found(_ keys: [any CodingKey], otherwise description: String) -> String {
+            guard let contents, let value = rawValue(at: keys, in: contents, format: format) else { return "(\(description))" }
+            return "found '\(value)'"
+        }
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return ExperimentFileError(file: source, field: path(context.codingPath + [key]), detail: "is required but missing")
+        case .typeMismatch(let type, let context):
+            return ExperimentFileError(file: source, field: path(context.codingPath),
+                                       detail: "expected \(expectation(type)), \(found(context.codingPath, otherwise: context.debugDescription))")
+        case .valueNotFound(let type, let context):
+            // Yams also reports a scalar of the wrong kind this way.
+            return ExperimentFileError(file: source, field: path(context.codingPath),
+                                       detail: "expected \(expectation(type)), \(found(context.codingPath, otherwise: context.debugDescription))")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty, let underlying = context.underlyingError {
+                return ExperimentFileError(file: source, field: "", detail: "is not valid \(format.rawValue.uppercased()): \(underlying)")
+            }
+            return ExperimentFileError(file: source, field: path(context.codingPath), detail: context.debugDescription)
+        @unknown default:
+            return ExperimentFileError(file: source, field: "", detail: "\(error)")
+        }
+    }
+
+    /// The text of the scalar at a coding path of the file, or nil when it is not a scalar or cannot be found.
+    static func rawValue(at keys: [any CodingKey], in contents: Data, format: Format) -> String? {
+        switch format {
+        case .json:
+            guard var value = try? JSONSerialization.jsonObject(with: contents, options: [.fragmentsAllowed]) else { return nil }
+            for key in keys {
+                if let index = key.intValue, let list = value as? [Any], index < list.count {
+                    value = list[index]
+                } else if let mapping = value as? [String: Any], let next = mapping[key.stringValue] {
+                    value = next
+                } else {
+                    return nil
+                }
+            }
+            if value is [Any] || value is [String: Any] { return nil }
+            return value is NSNull ? "null" : "\(value)"
+        case .yaml:
+            guard let text = String(data: contents, encoding: .utf8), var node = try? Yams.compose(yaml: text) else { return nil }
+            for key in keys {
+                if let index = key.intValue, let list = node.sequence, index < list.count {
+                    node = list[index]
+                } else if let mapping = node.mapping, let next = mapping[key.stringValue] {
+                    node = next
+                } else {
+                    return nil
+                }
+            }
+            return node.scalar?.string
+        }
+    }
+
+    /// Words for the type a field must have.
+    private static func expectation(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int32.Type, is Int64.Type: return "an integer"
+        case is UInt64.Type, is UInt.Type, is UInt32.Type: return "a non-negative integer"
+        case is Double.Type, is Float.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is String.Type: return "text"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "a list" }
+            if name.hasPrefix("Dictionary") || name.contains("KeyedDecodingContainer") { return "a mapping" }
+            return name
+        }
+    }
+}
