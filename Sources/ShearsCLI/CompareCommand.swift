@@ -109,20 +109,12 @@ struct CompareCommand: ParsableCommand {
         if let pretrainEpochs, pretrainEpochs < 0 { throw ValidationError("--pretrain-epochs must be ≥ 0, got \(pretrainEpochs)") }
         guard withinPoints >= 0, withinPoints.isFinite else { throw ValidationError("--within-points must be a number ≥ 0, got \(withinPoints)") }
 
-        var experiment = try pruning.experiment(model: model, data: data, methods: methodNames, denseWeights: weights,
-                                                seeds: seedValues, pretrainEpochs: pretrainEpochs ?? QuickDefaults.pretrainEpochs)
+        var experiment = try pruning.experiment(
+            model: model, data: data, methods: methodNames, denseWeights: weights, seeds: seedValues,
+            pretrainEpochs: pretrainEpochs ?? QuickDefaults.pretrainEpochs,
+            defaults: PruningOptions.Budgets(methodEpochs: QuickDefaults.methodEpochs, retrainEpochs: QuickDefaults.retrainEpochs,
+                                             lossSubset: QuickDefaults.lossSubset))
         experiment.withinPoints = withinPoints
-        // PruningOptions' budgets default to the reference protocol; compare's defaults are the quick ones.
-        let parserDefaults = try PruningOptions.parse([])
-        if !given.contains("--method-epochs"), pruning.methodEpochs == parserDefaults.methodEpochs {
-            experiment.pipeline.methodEpochs = QuickDefaults.methodEpochs
-        }
-        if !given.contains("--retrain-epochs"), pruning.retrainEpochs == parserDefaults.retrainEpochs {
-            experiment.pipeline.retrainEpochs = QuickDefaults.retrainEpochs
-        }
-        if !given.contains("--loss-subset"), pruning.lossSubset == nil {
-            experiment.pipeline.lossSubsetSize = QuickDefaults.lossSubset
-        }
         return experiment
     }
 

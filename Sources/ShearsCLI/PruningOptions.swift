@@ -12,12 +12,12 @@ struct PruningOptions: ParsableArguments {
     @Flag(name: .customLong("keep-first-dense"), help: "Leave the first prunable layer dense.") var keepFirstDense = false
     @Flag(name: .customLong("keep-last-dense"), help: "Leave the last prunable layer dense.") var keepLastDense = false
 
-    @Option(name: .customLong("method-epochs"), help: "Epochs of the method phase (ADMM, SLR, iterative and gradual magnitude).") var methodEpochs = 10
-    @Option(name: .customLong("retrain-epochs"), help: "Epochs of masked retraining after hard pruning.") var retrainEpochs = 6
+    @Option(name: .customLong("method-epochs"), help: "Epochs of the method phase (ADMM, SLR, iterative and gradual magnitude; default 10 for prune, 3 for compare).") var methodEpochs: Int?
+    @Option(name: .customLong("retrain-epochs"), help: "Epochs of masked retraining after hard pruning (default 6 for prune, 3 for compare).") var retrainEpochs: Int?
     @Option(name: .customLong("batch-size"), help: "Mini-batch size.") var batchSize = 128
     @Option(name: .customLong("method-lr"), help: "SGD learning rate of the method phase (momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float = 0.01
     @Option(name: .customLong("retrain-lr"), help: "SGD learning rate of retraining (momentum 0.9).") var retrainLR: Float = 0.01
-    @Option(name: .customLong("loss-subset"), help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all).") var lossSubset: Int?
+    @Option(name: .customLong("loss-subset"), help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all for prune, 10000 for compare).") var lossSubset: Int?
     @Flag(name: .customLong("eval-hard-pruned"), help: "Also measure the test accuracy of Π(W) after every method-phase epoch.") var evaluateHardPruned = false
 
     // Method options; each reaches the methods that have it.
@@ -62,9 +62,18 @@ struct PruningOptions: ParsableArguments {
         return values.filter { accepted.contains($0.key) }
     }
 
+    /// The budgets used when the flags are absent.
+    struct Budgets {
+        var methodEpochs: Int
+        var retrainEpochs: Int
+        var lossSubset: Int?
+        /// `shears prune`: the reference protocol.
+        static let reference = Budgets(methodEpochs: 10, retrainEpochs: 6, lossSubset: nil)
+    }
+
     /// The experiment these flags describe, for the given model, data and methods.
     func experiment(model: String, data: DataOptions, methods: [String], denseWeights: String?, seeds: [UInt64],
-                    pretrainEpochs: Int = 8) throws -> Experiment {
+                    pretrainEpochs: Int = 8, defaults: Budgets = .reference) throws -> Experiment {
         guard let scopeValue = ConstraintScope(rawValue: scope) else {
             throw ValidationError("--scope expects layer or global, got '\(scope)'")
         }
@@ -73,8 +82,10 @@ struct PruningOptions: ParsableArguments {
             MethodSpec(name: name, options: try Self.options(values, for: name, allMethods: methods),
                        warmStart: ["slr", "admm"].contains(name) ? warmStart : nil)
         }
-        var pipeline = PipelineConfiguration(methodEpochs: methodEpochs, retrainEpochs: retrainEpochs, batchSize: batchSize,
-                                             lossSubsetSize: lossSubset, evaluateHardPrunedEachEpoch: evaluateHardPruned)
+        var pipeline = PipelineConfiguration(methodEpochs: methodEpochs ?? defaults.methodEpochs,
+                                             retrainEpochs: retrainEpochs ?? defaults.retrainEpochs, batchSize: batchSize,
+                                             lossSubsetSize: lossSubset ?? defaults.lossSubset,
+                                             evaluateHardPrunedEachEpoch: evaluateHardPruned)
         pipeline.methodOptimizer.learningRate = methodLR
         pipeline.retrainOptimizer.learningRate = retrainLR
         pipeline.cropAndFlip = data.dataset.lowercased().hasPrefix("cifar")
