@@ -26,7 +26,7 @@ struct PipelineResumeTests {
     }
 
     @Test("a run killed in the method phase or in retraining resumes to the uninterrupted result", arguments: [
-        ("method", 1), ("method", 2), ("retraining", 1),
+        ("method", 1), ("method", 2), ("method", 3), ("retraining", 1), ("retraining", 2),
     ])
     func resumeMatchesUninterrupted(phase: String, epoch: Int) throws {
         let data = try PipelineFixtures.data()
