@@ -162,15 +162,33 @@ struct ADMMTests {
         }
     }
 
-    @Test("through the pipeline ADMM ends feasible with one diagnostics record per epoch")
-    func pipelineRun() throws {
+    /// A perceptron 16 → 8 → 2 and 64 training images of 4×4.
+    static func smallTask() throws -> (data: DatasetSplits, model: Model, parameters: [ParameterEntry]) {
         let data = try DatasetSplits.synthetic(seed: 2, trainCount: 64, testCount: 32, channels: 1, height: 4, width: 4,
                                                classes: 2, noise: 0.3, maxShift: 0).standardized().splits
         var generator = SeededGenerator(seed: 4)
         let root = Sequential(named: [("flatten", Flatten()), ("fc1", Linear(inFeatures: 16, outFeatures: 8, generator: &generator)),
                                       ("relu", ReLU()), ("fc2", Linear(inFeatures: 8, outFeatures: 2, generator: &generator))])
         let model = Model(name: "mlp", root: root, inputShape: [1, 4, 4], classes: 2)
-        let parameters = model.namedParameters().filter { $0.name.hasSuffix("weight") }
+        return (data, model, model.namedParameters().filter { $0.name.hasSuffix("weight") })
+    }
+
+    @Test("through the pipeline, an interval in batches updates after every N-th step of every epoch")
+    func pipelineBatchInterval() throws {
+        let (data, model, parameters) = try Self.smallTask()
+        // 64 images in batches of 16: 4 steps per epoch, an update after steps 2, 4, 6 and 8.
+        let configuration = PipelineConfiguration(methodEpochs: 2, retrainEpochs: 0, batchSize: 16, seed: 1)
+        let (result, _) = try PruningPipeline(configuration: configuration).run(
+            method: try admm(["update-every": "2b"]), model: model, parameters: parameters,
+            constraint: try SparsityConstraint.unstructured(sparsity: 0.5), data: data)
+        #expect(result.diagnostics.map(\.iteration) == [1, 2, 3, 4])
+        #expect(result.diagnostics.map(\.epoch) == [1, 1, 2, 2])
+        #expect(result.retraining.isEmpty && result.finalAccuracy == result.accuracyAfterHardPrune)
+    }
+
+    @Test("through the pipeline ADMM ends feasible with one diagnostics record per epoch")
+    func pipelineRun() throws {
+        let (data, model, parameters) = try Self.smallTask()
         let configuration = PipelineConfiguration(methodEpochs: 4, retrainEpochs: 1, batchSize: 16, seed: 1,
                                                   methodOptimizer: OptimizerSettings(learningRate: 0.05, momentum: 0.5, nesterov: true))
         let (result, _) = try PruningPipeline(configuration: configuration).run(

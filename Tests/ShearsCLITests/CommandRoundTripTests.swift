@@ -55,6 +55,21 @@ struct CommandRoundTripTests {
             #expect(evaluation.testAccuracy == result.finalAccuracy)
             #expect(evaluation.sparsity.layers.map(\.nonZero) == [23_520, 3_000, 100])
             #expect(evaluation.testImages == 512)
+
+            // --resume on the finished run continues from its last checkpoint: nothing left to train, same outputs.
+            let prunedBytes = try Data(contentsOf: pruned.appendingPathComponent("pruned.safetensors"))
+            let masksBytes = try Data(contentsOf: pruned.appendingPathComponent("masks.safetensors"))
+            try CLI.run(["prune", "--method", "magnitude", "--model", "mlp", "--weights", weights.path, "--dataset", "synthetic",
+                         "--sparsity", "0.9", "--retrain-epochs", "1", "--resume", pruned.path])
+            #expect(try Data(contentsOf: pruned.appendingPathComponent("pruned.safetensors")) == prunedBytes)
+            #expect(try Data(contentsOf: pruned.appendingPathComponent("masks.safetensors")) == masksBytes)
+            let resumed = try JSONDecoder().decode(PruningRunResult.self, from: Data(contentsOf: pruned.appendingPathComponent("metrics.json")))
+            #expect(resumed.retrainingCurve == result.retrainingCurve && resumed.sparsity == result.sparsity)
+            // … but not with other settings.
+            expectRefusal(["prune", "--method", "magnitude", "--model", "mlp", "--weights", weights.path, "--dataset", "synthetic",
+                           "--sparsity", "0.8", "--retrain-epochs", "1", "--resume", pruned.path]) { error in
+                #expect(CLI.message(for: error).contains("belongs to a different run"), "\(CLI.message(for: error))")
+            }
         }
     }
 
