@@ -1,0 +1,151 @@
+import _TestSupport
+import Datasets
+import Foundation
+import NeuralNetworks
+import TensorEngine
+import Testing
+@testable import PruningCore
+
+@Suite("Pipeline checkpoints and resume")
+struct PipelineResumeTests {
+    /// Runs `method` from the dense state on a fresh model.
+    static func run(_ method: any PruningMethod, dense: [String: Tensor], data: DatasetSplits,
+                    constraint: any Constraint, configuration: PipelineConfiguration, directory: URL? = nil,
+                    resume: Bool = false, killAfter: (phase: String, epoch: Int)? = nil) throws -> (result: PruningRunResult, masks: MaskSet, state: [String: Tensor]) {
+        let model = PipelineFixtures.mlp(seed: 99)
+        try model.loadStateDict(dense)
+        var pipeline = PruningPipeline(configuration: configuration, checkpointDirectory: directory, resume: resume)
+        if let killAfter {
+            pipeline.epochFinished = { phase, epoch in
+                if phase == killAfter.phase && epoch == killAfter.epoch { throw SimulatedKill() }
+            }
+        }
+        let (result, masks) = try pipeline.run(method: method, model: model, parameters: PipelineFixtures.weights(of: model),
+                                               constraint: constraint, data: data)
+        return (result, masks, PipelineFixtures.state(of: model))
+    }
+
+    @Test("a run killed in the method phase or in retraining resumes to the uninterrupted result", arguments: [
+        ("method", 1), ("method", 2), ("method", 3), ("retraining", 1), ("retraining", 2),
+    ])
+    func resumeMatchesUninterrupted(phase: String, epoch: Int) throws {
+        let data = try PipelineFixtures.data()
+        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
+        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
+        let configuration = PipelineFixtures.configuration(methodEpochs: 3, retrainEpochs: 2)
+        let reference = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint, configuration: configuration)
+
+        try withTemporaryDirectory { directory in
+            #expect(throws: SimulatedKill.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, killAfter: (phase, epoch))
+            }
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.json").path))
+            let method = CountingMethod()
+            let resumed = try Self.run(method, dense: dense, data: data, constraint: constraint,
+                                       configuration: configuration, directory: directory, resume: true)
+            #expect(resumed.state == reference.state)
+            #expect(resumed.masks == reference.masks)
+            #expect(ComparableResult(resumed.result) == ComparableResult(reference.result))
+            // The method's own state came back too: it counted every step of the three epochs exactly once.
+            #expect(method.steps == 9)
+        }
+    }
+
+    @Test("resume without a checkpoint starts from the beginning")
+    func resumeWithoutCheckpoint() throws {
+        let data = try PipelineFixtures.data()
+        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
+        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
+        let configuration = PipelineFixtures.configuration(methodEpochs: 1, retrainEpochs: 1)
+        let reference = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint, configuration: configuration)
+        try withTemporaryDirectory { directory in
+            let fresh = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                     configuration: configuration, directory: directory.appendingPathComponent("new"), resume: true)
+            #expect(fresh.state == reference.state)
+        }
+    }
+
+    @Test("a checkpoint of another run is refused with an error that says so")
+    func differentRunRefused() throws {
+        let data = try PipelineFixtures.data()
+        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
+        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
+        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        try withTemporaryDirectory { directory in
+            #expect(throws: SimulatedKill.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, killAfter: ("method", 1))
+            }
+            func expectDifferentRun(_ error: PruningError?, sourceLocation: SourceLocation = #_sourceLocation) {
+                guard case .invalidState(let text)? = error else {
+                    Issue.record("expected invalidState, got \(String(describing: error))", sourceLocation: sourceLocation)
+                    return
+                }
+                #expect(text.contains("belongs to a different run") && text.contains(directory.path), "\(text)",
+                        sourceLocation: sourceLocation)
+            }
+            // Another sparsity.
+            let otherSparsity = try SparsityConstraint.unstructured(sparsity: 0.5)
+            expectDifferentRun(#expect(throws: PruningError.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: otherSparsity,
+                                 configuration: configuration, directory: directory, resume: true)
+            })
+            // Another method.
+            expectDifferentRun(#expect(throws: PruningError.self) {
+                _ = try Self.run(CountingMethod(name: "other"), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, resume: true)
+            })
+            // Another seed.
+            var reseeded = configuration
+            reseeded.seed += 1
+            expectDifferentRun(#expect(throws: PruningError.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: reseeded, directory: directory, resume: true)
+            })
+        }
+    }
+
+    @Test("a corrupt checkpoint.json gives an error naming the file")
+    func corruptCheckpoint() throws {
+        let data = try PipelineFixtures.data()
+        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
+        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
+        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        try withTemporaryDirectory { directory in
+            let json = directory.appendingPathComponent("checkpoint.json")
+            try Data("{ \"phase\": \"method\", \"epochsDone\": ".utf8).write(to: json)
+            let error = #expect(throws: PruningError.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, resume: true)
+            }
+            guard case .invalidState(let text)? = error else {
+                Issue.record("expected invalidState, got \(String(describing: error))")
+                return
+            }
+            #expect(text.contains(json.path) && text.contains("is not a Shears run checkpoint"), "\(text)")
+        }
+    }
+
+    @Test("a checkpoint whose tensor file is missing gives an error naming the file")
+    func missingTensorFile() throws {
+        let data = try PipelineFixtures.data()
+        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
+        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
+        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        try withTemporaryDirectory { directory in
+            #expect(throws: SimulatedKill.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, killAfter: ("method", 1))
+            }
+            let tensorFiles = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("state-") }
+            #expect(tensorFiles == ["state-method-1.safetensors"])
+            for name in tensorFiles { try FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+            let error = #expect(throws: (any Error).self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, resume: true)
+            }
+            #expect(error.map { "\($0)".contains("state-method-1.safetensors") } == true, "\(String(describing: error))")
+        }
+    }
+}
