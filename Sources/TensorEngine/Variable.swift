@@ -110,16 +110,16 @@ extension Tensor {
 
 /// Switches the recording of pullbacks on and off: evaluation passes run without building a graph.
 ///
-/// The graph lives on one thread; so does this switch.
+/// The switch is task-local (per thread outside Swift concurrency), so an evaluation on one thread never turns
+/// off the recording of a training step on another.
 public enum GradientTape {
+    @TaskLocal private static var recording = true
+
     /// Whether operations record how to differentiate them (true unless inside ``withoutRecording(_:)``).
-    public private(set) static var isRecording = true
+    public static var isRecording: Bool { recording }
 
     /// Runs `body` without recording pullbacks, then restores the previous mode.
     public static func withoutRecording<Result>(_ body: () throws -> Result) rethrows -> Result {
-        let previous = isRecording
-        isRecording = false
-        defer { isRecording = previous }
-        return try body()
+        try $recording.withValue(false) { try body() }
     }
 }
