@@ -61,6 +61,10 @@ public struct LabeledImages: Equatable, Sendable {
     public var imageSize: Int { images.shape.dropFirst().reduce(1, *) }
 
     /// Replaces the pixels with a tensor of the same shape (used by preprocessing).
+    mutating func transformPixels(_ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        images.scalars.withUnsafeMutableBufferPointer { body($0) }
+    }
+
     mutating func replaceImages(_ newImages: Tensor) {
         precondition(newImages.shape == images.shape,
                      "replacing images \(describeShape(images.shape)) with \(describeShape(newImages.shape))")

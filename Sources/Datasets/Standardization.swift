@@ -81,38 +81,50 @@ public struct Standardization: Equatable, Codable, Sendable {
     /// - Parameter data: a set with as many channels as these statistics (or any count, for one-value statistics).
     /// - Throws: `DatasetError.invalidArgument` when the channel counts do not fit.
     public func apply(to data: LabeledImages) throws -> LabeledImages {
+        var result = data
+        try apply(toInPlace: &result)
+        return result
+    }
+
+    /// Standardises images in place: (pixel − mean) / std per channel. When `data` holds the only reference to its
+    /// pixels no copy is made, which keeps the peak memory of loading a dataset at one copy of it.
+    public func apply(toInPlace data: inout LabeledImages) throws {
         let channels = data.channels
         guard mean.count == channels || mean.count == 1 else {
             throw DatasetError.invalidArgument(
                 "standardization has statistics for \(mean.count) channels but \(data.name) has \(channels)")
         }
         let plane = data.height * data.width
+        let count = data.count
         let shifts = (0..<channels).map { mean[mean.count == 1 ? 0 : $0] }
         let scales = (0..<channels).map { 1 / std[std.count == 1 ? 0 : $0] }
-        var result = data
-        let transformed = Tensor(shape: data.images.shape) { destination in
-            data.images.scalars.withUnsafeBufferPointer { source in
-                for sample in 0..<data.count {
-                    for channel in 0..<channels {
-                        let start = (sample * channels + channel) * plane
-                        let shift = shifts[channel], scale = scales[channel]
-                        for index in start..<(start + plane) { destination[index] = (source[index] - shift) * scale }
-                    }
+        data.transformPixels { pixels in
+            for sample in 0..<count {
+                for channel in 0..<channels {
+                    let start = (sample * channels + channel) * plane
+                    let shift = shifts[channel], scale = scales[channel]
+                    for index in start..<(start + plane) { pixels[index] = (pixels[index] - shift) * scale }
                 }
             }
         }
-        result.replaceImages(transformed)
-        return result
     }
 }
 
 extension DatasetSplits {
-    /// Standardises both splits with statistics fitted on the training set (per channel; one value for grey images).
-    /// - Returns: the standardised splits and the statistics used, to save alongside a model.
-    /// - Throws: `DatasetError.invalidArgument` when the training set is empty or has a constant channel.
+    /// Fits the statistics to the training set and standardises both sets.
+    /// - Returns: The standardised splits and the statistics used.
     public func standardized() throws -> (splits: DatasetSplits, standardization: Standardization) {
         let statistics = try Standardization(fittedTo: train)
         let splits = try DatasetSplits(train: statistics.apply(to: train), test: statistics.apply(to: test))
         return (splits, statistics)
+    }
+
+    /// Fits the statistics to the training set and standardises both sets in place (no copy of the pixels).
+    /// - Returns: The statistics used.
+    public mutating func standardize() throws -> Standardization {
+        let statistics = try Standardization(fittedTo: train)
+        try statistics.apply(toInPlace: &train)
+        try statistics.apply(toInPlace: &test)
+        return statistics
     }
 }

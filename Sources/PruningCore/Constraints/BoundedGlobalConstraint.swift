@@ -19,6 +19,7 @@ public struct SparsityBounds: Hashable, Codable, Sendable, CustomStringConvertib
     /// No limits: anything from dense to empty.
     public static let unbounded = SparsityBounds()
 
+    /// A readable one-line form for logs and messages.
     public var description: String { "[\(formatRatio(minimum)), \(formatRatio(maximum))]" }
 
     /// Throws unless 0 ≤ minimum ≤ maximum ≤ 1.
@@ -77,6 +78,7 @@ public struct BoundedGlobalConstraint: Constraint, Hashable, Sendable {
         self.layerBounds = layerBounds
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String {
         "\(granularity) \(formatRatio(sparsity * 100))% sparsity global, per-layer sparsity in \(defaultBounds)"
             + (layerBounds.isEmpty ? "" : " (\(layerBounds.count) layer override(s))")
@@ -104,6 +106,7 @@ public struct BoundedGlobalConstraint: Constraint, Hashable, Sendable {
         KeepCount.keep(sparsity: sparsity, of: layers.reduce(0) { $0 + GroupGeometry(granularity, shape: $1.shape).groupCount })
     }
 
+    /// Throws a ``ConstraintError`` naming the layer when a shape or request cannot be honoured.
     public func validate(_ layers: [LayerShape]) throws {
         try validateLayerList(layers)
         for layer in layers { try granularity.validate(layer) }
@@ -120,6 +123,7 @@ public struct BoundedGlobalConstraint: Constraint, Hashable, Sendable {
         }
     }
 
+    /// The 0/1 masks of the exact Euclidean projection (validates first).
     public func keepMasks(_ layers: [NamedTensor]) throws -> [NamedTensor] {
         try validate(layers)
         let shapes = layers.map(\.layerShape)
@@ -129,6 +133,7 @@ public struct BoundedGlobalConstraint: Constraint, Hashable, Sendable {
         return GroupSelection.masks(layers, granularity: granularity, plan: plan)
     }
 
+    /// Checks the pattern and the counts; lists every violation with the layer and the numbers.
     public func verify(_ layers: [NamedTensor]) -> ConstraintVerification {
         var violations: [ConstraintViolation] = []
         let active = GroupSelection.activeGroups(layers, granularity: granularity, violations: &violations)

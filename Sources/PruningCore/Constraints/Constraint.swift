@@ -89,17 +89,20 @@ extension Constraint {
     public func projectWithMasks(_ layers: [NamedTensor]) throws -> (projected: [NamedTensor], masks: [NamedTensor]) {
         let masks = try keepMasks(layers)
         precondition(masks.count == layers.count, "\(summary): keepMasks returned \(masks.count) masks for \(layers.count) layers")
-        var projected = layers
-        for index in projected.indices {
-            precondition(masks[index].shape == layers[index].shape,
-                         "\(summary): mask of \(layers[index].name) has shape \(describeShape(masks[index].shape))")
-            let mask = masks[index].tensor
-            projected[index].tensor.scalars.withUnsafeMutableBufferPointer { weights in
-                mask.scalars.withUnsafeBufferPointer { keep in
-                    // Select rather than multiply, so that kept infinities stay infinite and dropped NaNs become zero.
-                    for i in 0..<weights.count where keep[i] == 0 { weights[i] = 0 }
+        var projected: [NamedTensor] = []
+        projected.reserveCapacity(layers.count)
+        for (layer, mask) in zip(layers, masks) {
+            precondition(mask.shape == layer.shape,
+                         "\(summary): mask of \(layer.name) has shape \(describeShape(mask.shape))")
+            let tensor = Tensor(shape: layer.shape) { output in
+                layer.tensor.scalars.withUnsafeBufferPointer { weights in
+                    mask.tensor.scalars.withUnsafeBufferPointer { keep in
+                        // Select rather than multiply, so that kept infinities stay infinite and dropped NaNs become 0.
+                        for i in 0..<output.count { output[i] = keep[i] != 0 ? weights[i] : 0 }
+                    }
                 }
             }
+            projected.append(NamedTensor(name: layer.name, tensor: tensor))
         }
         return (projected, masks)
     }

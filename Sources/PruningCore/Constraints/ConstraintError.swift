@@ -11,6 +11,7 @@ public enum ConstraintError: Error, CustomStringConvertible, Equatable, Sendable
     /// Constraint text from a command line or file that cannot be parsed.
     case malformedSpec(String)
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         switch self {
         case .invalidSparsity(let text): return "invalid sparsity: \(text)"

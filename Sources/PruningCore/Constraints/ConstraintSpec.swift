@@ -104,6 +104,7 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
         if !layerBounds.isEmpty { try container.encode(layerBounds, forKey: .layerBounds) }
     }
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         pattern.description + (pattern.granularity == nil ? "" : " sparsity \(formatRatio(sparsity)) scope \(scope.rawValue)")
     }

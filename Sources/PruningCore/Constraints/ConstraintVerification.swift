@@ -22,6 +22,7 @@ public struct ConstraintViolation: Hashable, Codable, Sendable, CustomStringConv
         self.found = found
     }
 
+    /// A readable one-line form for logs and messages.
     public var description: String { "\(layer ?? "all layers"): \(message)" }
 }
 
@@ -48,6 +49,7 @@ public struct ConstraintVerification: Hashable, Codable, Sendable, CustomStringC
     /// Whether the weights lie in the constraint set.
     public var isFeasible: Bool { violations.isEmpty }
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         if isFeasible {
             return "feasible for \(constraint) (overall sparsity \(formatRatio(sparsity.overallSparsity)))"

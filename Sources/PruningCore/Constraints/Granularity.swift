@@ -22,6 +22,7 @@ public enum Granularity: Hashable, Codable, Sendable, CustomStringConvertible {
     /// Whole input channels.
     case inputChannel
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         switch self {
         case .element: return "unstructured"

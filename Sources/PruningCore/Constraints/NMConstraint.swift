@@ -37,8 +37,10 @@ public struct NMConstraint: Constraint, Hashable, Sendable {
     /// The fixed fraction of zeros, `1 − N/M`.
     public var sparsity: Double { 1 - Double(n) / Double(m) }
 
+    /// A one-line description for logs and reports.
     public var summary: String { "\(n):\(m) along the input dimension (sparsity \(formatRatio(sparsity)))" }
 
+    /// Throws a ``ConstraintError`` naming the layer when a shape or request cannot be honoured.
     public func validate(_ layers: [LayerShape]) throws {
         try validateLayerList(layers)
         for layer in layers { try validate(layer) }
@@ -62,6 +64,7 @@ public struct NMConstraint: Constraint, Hashable, Sendable {
         return (shape[0], shape[1], spatial)
     }
 
+    /// The 0/1 masks of the exact Euclidean projection (validates first).
     public func keepMasks(_ layers: [NamedTensor]) throws -> [NamedTensor] {
         try validate(layers)
         return layers.map { layer in
@@ -93,6 +96,7 @@ public struct NMConstraint: Constraint, Hashable, Sendable {
         }
     }
 
+    /// Checks the pattern and the counts; lists every violation with the layer and the numbers.
     public func verify(_ layers: [NamedTensor]) -> ConstraintVerification {
         var violations: [ConstraintViolation] = []
         for layer in layers {

@@ -19,6 +19,7 @@ public struct LayerShape: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The number of weights.
     public var count: Int { shape.reduce(1, *) }
 
+    /// A readable one-line form for logs and messages.
     public var description: String { "\(name) \(describeShape(shape))" }
 }
 
@@ -44,5 +45,6 @@ public struct NamedTensor: Equatable, Sendable, CustomStringConvertible {
     /// The name and shape, for validation.
     public var layerShape: LayerShape { LayerShape(name: name, shape: tensor.shape) }
 
+    /// A readable one-line form for logs and messages.
     public var description: String { "\(name) \(describeShape(tensor.shape))" }
 }

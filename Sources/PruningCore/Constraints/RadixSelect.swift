@@ -62,8 +62,12 @@ struct SelectionCursor<Key: FixedWidthInteger & UnsignedInteger> {
 /// `|w|` is read straight from the weights without a copy. A NaN's pattern lies above +∞, so NaNs rank largest and
 /// survive projection, which keeps a diverged run visible instead of hiding it.
 enum RadixSelect {
-    /// Bits per radix digit; 256 bins fit in L1.
-    static let digitBits = 8
+    /// Bits of the first digit. Wide, so that the first pass (the only one over every key) spreads the keys of a
+    /// typical weight tensor, whose exponents cluster in a few values, over many bins: the later passes then see
+    /// only a small fraction of the keys.
+    static let firstDigitBits = 12
+    /// Bits of the later digits.
+    static let digitBits = 10
 
     /// The cut keeping the `keep` largest keys of the segments in `range`, scanned in order.
     /// - Parameters:
@@ -76,65 +80,73 @@ enum RadixSelect {
     ) -> SelectionCut<Segments.Key> {
         typealias Key = Segments.Key
         if keep <= 0 { return .nothing }
-        let bins = 1 << digitBits
-        var shift = Key.bitWidth - digitBits
-        let digitMask = Key(truncatingIfNeeded: bins - 1)
-        var histogram = [Int](repeating: 0, count: bins)
+        var shift = Key.bitWidth - firstDigitBits
+        var histogram = [Int](repeating: 0, count: 1 << max(firstDigitBits, digitBits))
 
-        // First digit over everything, in place.
+        // First digit over everything, read in place. Wrapping adds: no overflow branch in the hottest loop.
         histogram.withUnsafeMutableBufferPointer { counts in
             for segment in range {
                 segments.withSegment(segment) { keys in
-                    for key in keys { counts[Int(truncatingIfNeeded: (key & mask) >> shift)] += 1 }
+                    for key in keys { counts[Int(truncatingIfNeeded: (key & mask) >> shift)] &+= 1 }
                 }
             }
         }
-        let total = histogram.reduce(0, +)
+        var total = 0
+        for count in histogram { total += count }
         if total == 0 { return .nothing }
         var remaining = min(keep, total)
-        var chosen = chooseBin(histogram, remaining: &remaining)
+        var chosen = chooseBin(histogram, bins: 1 << firstDigitBits, remaining: &remaining)
         var prefix = Key(truncatingIfNeeded: chosen) << shift
 
         // Gather the keys of the chosen bin; later digits work on this (usually much smaller) copy.
-        var candidates: [Key] = []
-        candidates.reserveCapacity(histogram[chosen])
-        for segment in range {
-            segments.withSegment(segment) { keys in
-                for key in keys {
-                    let masked = key & mask
-                    if Int(truncatingIfNeeded: masked >> shift) == chosen { candidates.append(masked) }
+        let gathered = histogram[chosen]
+        var candidates = [Key](unsafeUninitializedCapacity: gathered) { output, initialized in
+            var written = 0
+            for segment in range {
+                segments.withSegment(segment) { keys in
+                    for key in keys {
+                        let masked = key & mask
+                        if Int(truncatingIfNeeded: masked >> shift) == chosen {
+                            output[written] = masked
+                            written &+= 1
+                        }
+                    }
                 }
             }
+            initialized = written
         }
 
+        var live = candidates.count
         while shift > 0 {
-            shift -= digitBits
+            let width = min(digitBits, shift)
+            shift -= width
+            let bins = 1 << width
+            let digitMask = Key(truncatingIfNeeded: bins - 1)
             for bin in 0..<bins { histogram[bin] = 0 }
-            var live = candidates.count
             histogram.withUnsafeMutableBufferPointer { counts in
                 candidates.withUnsafeBufferPointer { keys in
-                    for key in keys { counts[Int(truncatingIfNeeded: (key >> shift) & digitMask)] += 1 }
+                    for index in 0..<live { counts[Int(truncatingIfNeeded: (keys[index] >> shift) & digitMask)] &+= 1 }
                 }
             }
-            chosen = chooseBin(histogram, remaining: &remaining)
+            chosen = chooseBin(histogram, bins: bins, remaining: &remaining)
             prefix |= Key(truncatingIfNeeded: chosen) << shift
             // Keep only the keys of the chosen bin, compacted to the front.
-            live = 0
+            var kept = 0
             candidates.withUnsafeMutableBufferPointer { keys in
-                for index in 0..<keys.count where Int(truncatingIfNeeded: (keys[index] >> shift) & digitMask) == chosen {
-                    keys[live] = keys[index]
-                    live += 1
+                for index in 0..<live where Int(truncatingIfNeeded: (keys[index] >> shift) & digitMask) == chosen {
+                    keys[kept] = keys[index]
+                    kept &+= 1
                 }
             }
-            candidates.removeLast(candidates.count - live)
+            live = kept
         }
         return SelectionCut(threshold: prefix, ties: remaining, keepsNothing: false)
     }
 
     /// Walks the bins from the largest down to the one that contains the `remaining`-th largest key; on return
     /// `remaining` counts how many keys of that bin are still wanted.
-    private static func chooseBin(_ histogram: [Int], remaining: inout Int) -> Int {
-        var bin = histogram.count - 1
+    private static func chooseBin(_ histogram: [Int], bins: Int, remaining: inout Int) -> Int {
+        var bin = bins - 1
         while bin > 0 && histogram[bin] < remaining {
             remaining -= histogram[bin]
             bin -= 1

@@ -7,7 +7,10 @@ import TensorEngine
 /// largest sum of squares; for single weights that is the largest `|w|`. Ties go to the lower index, and across
 /// layers to the earlier layer. This is the exact Euclidean projection onto "at most that many groups non-zero".
 /// For structured granularities the achieved weight sparsity can differ from `s` by the size of a group (and edge
-/// blocks are smaller than the others).
+/// blocks are smaller than the others). With global scope the budget counts groups, not weights: groups of different
+/// layers can differ in size (a 3×3 conv filter of 256 channels against a classifier row), so the weight sparsity can
+/// differ much from `s`; the group count keeps the projection exact (a weight-count budget over unequal groups would
+/// be a knapsack problem).
 ///
 /// ```swift
 /// let perLayer = try SparsityConstraint(granularity: .element, sparsity: 0.9)
@@ -84,6 +87,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
         try SparsityConstraint(granularity: .inputChannel, sparsity: sparsity, scope: scope)
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String {
         let percent = formatRatio(sparsity * 100)
         let overrides = layerSparsity.isEmpty ? "" : " (\(layerSparsity.count) layer override(s))"
@@ -94,6 +98,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
     /// - Parameter name: The parameter's name.
     public func sparsity(for name: String) -> Double { layerSparsity[name] ?? sparsity }
 
+    /// Throws a ``ConstraintError`` naming the layer when a shape or request cannot be honoured.
     public func validate(_ layers: [LayerShape]) throws {
         try validateLayerList(layers)
         for layer in layers { try granularity.validate(layer) }
@@ -120,6 +125,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
         return KeepCount.keep(sparsity: sparsity, of: total)
     }
 
+    /// The 0/1 masks of the exact Euclidean projection (validates first).
     public func keepMasks(_ layers: [NamedTensor]) throws -> [NamedTensor] {
         try validate(layers)
         let shapes = layers.map(\.layerShape)
@@ -127,6 +133,7 @@ public struct SparsityConstraint: Constraint, Hashable, Sendable {
         return GroupSelection.masks(layers, granularity: granularity, plan: plan)
     }
 
+    /// Checks the pattern and the counts; lists every violation with the layer and the numbers.
     public func verify(_ layers: [NamedTensor]) -> ConstraintVerification {
         var violations: [ConstraintViolation] = []
         let active = GroupSelection.activeGroups(layers, granularity: granularity, violations: &violations)

@@ -21,6 +21,7 @@ public struct LayerSparsity: Hashable, Codable, Sendable, CustomStringConvertibl
     /// The fraction of zeros (0 for an empty tensor).
     public var sparsity: Double { count == 0 ? 0 : Double(count - nonZero) / Double(count) }
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         "\(name): \(nonZero)/\(count) non-zero, sparsity \(formatRatio(sparsity))"
     }
@@ -61,6 +62,7 @@ public struct SparsityReport: Hashable, Codable, Sendable, CustomStringConvertib
     /// The record of the named layer, if present.
     public subscript(name: String) -> LayerSparsity? { layers.first { $0.name == name } }
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         (layers.map(\.description) + ["overall: \(totalNonZero)/\(totalCount) non-zero, sparsity \(formatRatio(overallSparsity))"])
             .joined(separator: "\n")

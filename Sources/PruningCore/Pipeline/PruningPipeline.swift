@@ -130,14 +130,16 @@ public struct PruningPipeline {
             let epochs = method.trainsDuringMethodPhase ? configuration.methodEpochs : 0
             let optimizer = try configuration.methodOptimizer.makeOptimizer(for: model.namedParameters())
             if let savedOptimizerState { try optimizer.loadState(savedOptimizerState) }
-            let hooks = TrainingHooks(penalty: { method.penalty(session) }, afterStep: { try method.afterStep(session) })
+            let hooks = TrainingHooks(penalty: { method.penalty(session) }, afterStep: { stepProgress in
+                session.progress = stepProgress
+                try method.afterStep(session)
+            })
             while epochsDone < epochs {
-                session.progress = progress
                 var statistics = try trainer.trainEpoch(
                     model: model, data: data.train, optimizer: optimizer, epoch: epochsDone, epochs: epochs,
                     phase: "\(method.name) method phase", settings: configuration.methodOptimizer,
-                    progress: &session.progress, hooks: hooks)
-                progress = session.progress
+                    progress: &progress, hooks: hooks)
+                session.progress = progress
                 statistics.testAccuracy = try Evaluation.accuracy(model: model, data: data.test)
                 var diagnostics = try method.afterEpoch(session)
                 if !diagnostics.isEmpty {
@@ -189,7 +191,7 @@ public struct PruningPipeline {
                     MaskSet.multiply(&entry.variable.gradient!, by: mask.tensor)
                 }
             },
-            afterStep: {
+            afterStep: { _ in
                 for (entry, mask) in zip(parameters, masks.masks) { MaskSet.multiply(&entry.variable.value, by: mask.tensor) }
             })
         while epochsDone < configuration.retrainEpochs {

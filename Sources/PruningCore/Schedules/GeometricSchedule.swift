@@ -42,11 +42,13 @@ public struct GeometricSchedule: Schedule, Hashable, Sendable {
         self.unit = unit
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String {
         "\(initial) × \(factor)^t (\(unit.rawValue))" + (minimum.map { ", at least \($0)" } ?? "")
             + (maximum.map { ", at most \($0)" } ?? "")
     }
 
+    /// The value at the given point of training.
     public func value(at progress: TrainingProgress) -> Double {
         var value = initial * pow(factor, progress.time(in: unit))
         if let minimum { value = max(value, minimum) }

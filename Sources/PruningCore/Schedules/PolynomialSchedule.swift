@@ -75,15 +75,20 @@ public struct PolynomialSchedule: Schedule, Hashable, Sendable {
                                       updateInterval: updateInterval, unit: unit)
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String {
         "polynomial^\(exponent) from \(initial) at \(start) to \(final) at \(start + span) \(unit.rawValue)"
             + (updateInterval.map { ", updated every \($0)" } ?? "")
     }
 
+    /// The value at the given point of training.
     public func value(at progress: TrainingProgress) -> Double {
         var elapsed = progress.time(in: unit) - start
         if let updateInterval { elapsed = (elapsed / updateInterval).rounded(.down) * updateInterval }
-        let fraction = min(max(elapsed / span, 0), 1)
+        let fraction = elapsed / span
+        // Exact end values outside the ramp (the formula would round 0.5 + (0.1 − 0.5) to 0.09999…).
+        if !(fraction > 0) { return initial }
+        if fraction >= 1 { return final }
         return final + (initial - final) * pow(1 - fraction, exponent)
     }
 

@@ -23,6 +23,7 @@ public protocol Schedule {
 }
 
 extension Schedule {
+    /// A one-line description for logs and reports.
     public var summary: String { String(describing: Self.self) }
 }
 
@@ -31,6 +32,7 @@ public enum ScheduleError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A parameter outside its allowed range.
     case invalidParameter(String)
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         switch self {
         case .invalidParameter(let text): return "invalid schedule parameter: \(text)"

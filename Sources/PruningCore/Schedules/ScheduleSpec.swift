@@ -6,9 +6,9 @@
 /// let rho = try JSONDecoder().decode(ScheduleSpec.self, from: data).makeSchedule()
 /// ```
 public enum ScheduleSpec: Hashable, Codable, Sendable {
-    /// ``ConstantSchedule``.
+    /// ``FixedSchedule``.
     case constant(value: Double)
-    /// ``StepSchedule``.
+    /// ``StepwiseSchedule``.
     case step(initial: Double, factor: Double, interval: Double, unit: ScheduleUnit)
     /// ``PiecewiseSchedule``.
     case piecewise(initial: Double, changes: [PiecewiseSchedule.Change], unit: ScheduleUnit)
@@ -24,9 +24,9 @@ public enum ScheduleSpec: Hashable, Codable, Sendable {
         switch self {
         case .constant(let value):
             try requireFinite(value, "constant schedule value")
-            return ConstantSchedule(value)
+            return FixedSchedule(value)
         case .step(let initial, let factor, let interval, let unit):
-            return try StepSchedule(initial: initial, factor: factor, interval: interval, unit: unit)
+            return try StepwiseSchedule(initial: initial, factor: factor, interval: interval, unit: unit)
         case .piecewise(let initial, let changes, let unit):
             return try PiecewiseSchedule(initial: initial, changes: changes, unit: unit)
         case .polynomial(let initial, let final, let start, let span, let exponent, let updateInterval, let unit):

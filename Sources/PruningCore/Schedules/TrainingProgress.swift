@@ -48,6 +48,7 @@ public struct TrainingProgress: Hashable, Codable, Sendable, CustomStringConvert
         }
     }
 
+    /// A readable one-line form for logs and messages.
     public var description: String { "epoch \(epoch), step \(step) (\(stepsPerEpoch) per epoch)" }
 }
 

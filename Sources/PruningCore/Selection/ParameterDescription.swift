@@ -48,5 +48,6 @@ public struct ParameterDescription: Hashable, Codable, Sendable, CustomStringCon
         return (kind == .linear && shape.count == 2) || (kind == .conv2d && shape.count == 4)
     }
 
+    /// A readable one-line form for logs and messages.
     public var description: String { "\(name) \(shape) (\(kind.rawValue))" }
 }

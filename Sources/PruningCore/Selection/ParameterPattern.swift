@@ -42,6 +42,14 @@ public enum ParameterPattern: Hashable, Codable, Sendable, CustomStringConvertib
         }
     }
 
+    /// Whether the pattern is matched against the whole name (globs and regular expressions), for error hints.
+    var matchesWholeName: Bool {
+        switch self {
+        case .glob, .regex: return true
+        case .exact, .kind: return false
+        }
+    }
+
     /// A matcher for this pattern, compiled once.
     /// - Throws: ``SelectionError/invalidPattern(_:)`` for a regular expression that does not compile.
     func matcher() throws -> (ParameterDescription) -> Bool {

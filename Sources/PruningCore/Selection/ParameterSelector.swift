@@ -38,6 +38,7 @@ public struct ParameterSelector: Hashable, Codable, Sendable, CustomStringConver
     /// Every linear and conv2d weight.
     public static let `default` = ParameterSelector()
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         var parts = [include.isEmpty ? "all linear and conv2d weights" : "include " + include.map(\.description).joined(separator: ", ")]
         if !exclude.isEmpty { parts.append("exclude " + exclude.map(\.description).joined(separator: ", ")) }
@@ -63,8 +64,9 @@ public struct ParameterSelector: Hashable, Codable, Sendable, CustomStringConver
             let hits = parameters.map(matcher)
             if !zip(hits, prunable).contains(where: { $0 && $1 }) {
                 let protected = zip(hits, parameters).filter { $0.0 }.map(\.1.name)
+                let wholeName = pattern.matchesWholeName ? "; patterns must match the whole name" : ""
                 let reason = protected.isEmpty
-                    ? " (among \(parameters.count) parameters)"
+                    ? " (among \(parameters.count) parameters\(wholeName))"
                     : " (it matches only \(protected.prefix(3).joined(separator: ", "))\(protected.count > 3 ? ", …" : ""): "
                         + "biases, batch-norm parameters and tensors of rank < 2 are never pruned)"
                 throw SelectionError.noMatch(pattern: pattern.description, reason: reason)

@@ -7,6 +7,7 @@ public enum SelectionError: Error, CustomStringConvertible, Equatable, Sendable 
     /// The parameter list itself is unusable (duplicate names), or nothing is left to prune.
     case invalidParameters(String)
 
+    /// A readable one-line form for logs and messages.
     public var description: String {
         switch self {
         case .noMatch(let pattern, let reason): return "pattern '\(pattern)' matches no prunable parameter\(reason)"

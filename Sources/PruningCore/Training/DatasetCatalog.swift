@@ -12,7 +12,7 @@ public enum DatasetCatalog {
     ///   - directory: Where the files are (nil: Debian's folder for Fashion-MNIST; required for mnist and cifar10).
     ///   - seed: Seeds the synthetic task.
     public static func load(_ name: String, directory: String?, seed: UInt64 = 0) throws -> (splits: DatasetSplits, standardization: Standardization) {
-        let raw: DatasetSplits
+        var raw: DatasetSplits
         switch name.lowercased() {
         case "fashion-mnist", "fashionmnist", "fmnist":
             raw = try DatasetSplits.fashionMNIST(
@@ -28,6 +28,7 @@ public enum DatasetCatalog {
         default:
             throw PruningError.invalidOption("unknown dataset '\(name)'; known datasets: \(names.joined(separator: ", "))")
         }
-        return try raw.standardized()
+        let standardization = try raw.standardize()
+        return (raw, standardization)
     }
 }

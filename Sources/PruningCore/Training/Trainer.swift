@@ -25,11 +25,11 @@ public struct TrainingHooks {
     public var penalty: (() -> Variable?)?
     /// Called after backward, before the optimizer step (e.g. to mask gradients).
     public var beforeStep: (() -> Void)?
-    /// Called after the optimizer step (e.g. to re-apply masks or update a method's state).
-    public var afterStep: (() throws -> Void)?
+    /// Called after the optimizer step with the progress so far (e.g. to re-apply masks or update a method's state).
+    public var afterStep: ((TrainingProgress) throws -> Void)?
 
     /// Creates hooks; every one is optional.
-    public init(penalty: (() -> Variable?)? = nil, beforeStep: (() -> Void)? = nil, afterStep: (() throws -> Void)? = nil) {
+    public init(penalty: (() -> Variable?)? = nil, beforeStep: (() -> Void)? = nil, afterStep: ((TrainingProgress) throws -> Void)? = nil) {
         self.penalty = penalty
         self.beforeStep = beforeStep
         self.afterStep = afterStep
@@ -107,7 +107,7 @@ public struct Trainer {
             hooks.beforeStep?()
             optimizer.step()
             progress.step += 1
-            try hooks.afterStep?()
+            try hooks.afterStep?(progress)
 
             lossSum += lossValue * Double(batch.count)
             seen += batch.count

@@ -1,5 +1,5 @@
 /// The same value throughout training.
-public struct ConstantSchedule: Schedule, Hashable, Sendable {
+public struct FixedSchedule: Schedule, Hashable, Sendable {
     /// The value.
     public let value: Double
 
@@ -9,8 +9,10 @@ public struct ConstantSchedule: Schedule, Hashable, Sendable {
         self.value = value
     }
 
+    /// A one-line description for logs and reports.
     public var summary: String { "constant \(value)" }
 
+    /// The value at the given point of training.
     public func value(at progress: TrainingProgress) -> Double { value }
 
     /// The Codable description.
