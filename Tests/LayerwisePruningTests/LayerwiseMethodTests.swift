@@ -140,4 +140,19 @@ struct LayerwiseMethodTests {
         #expect(parallel[0] == sequential[0])
         for index in 1..<parallel.count { #expect(parallel[index] != sequential[index], "\(parallel[index].name)") }
     }
+
+    @Test("sequential mode calibrates a layer on the outputs of the pruned layers before it")
+    func sequentialUsesPrunedInputs() throws {
+        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
+        let (session, sequential, method) = try run(constraint, mode: .sequential)
+        // Install the sequential results of conv1…fc1, then prune fc2 by hand on the resulting inputs.
+        let layers = try session.parameters.map(PrunableLayer.init)
+        for index in 0..<3 { layers[index].entry.variable.value = sequential[index].tensor }
+        let hessian = try LayerCalibration.hessians(model: session.model, layers: [layers[3]],
+                                                    images: method.calibrationImages(session.trainingData))[0]
+        let byHand = try LayerSolver.prune(weights: session.currentWeights()[3].tensor,
+                                           target: .keep(method.lastReport!.layers[3].keptCount), hessian: hessian,
+                                           options: SparseGPTOptions(), layer: "fc2.weight")
+        #expect(byHand.weights == sequential[3].tensor)
+    }
 }
