@@ -18,7 +18,8 @@ import TensorEngine
 /// 4. Each layer is pruned by ``LayerSolver`` (SparseGPT, or least squares on a fixed mask) and the result is
 ///    checked with the constraint's `verify`; should it ever fail, the weights are projected onto the constraint.
 ///
-/// The session's weights are left as they were; the pipeline installs the returned ones.
+/// The session's weights are left as they were; the pipeline installs the returned ones. Parallel mode holds every
+/// layer's [n, n] Hessian at once (n = in·kh·kw), sequential mode one at a time.
 ///
 /// ```swift
 /// let method = try LayerwisePruning(calibrationSamples: 512, mode: .sequential)
@@ -33,6 +34,7 @@ public final class LayerwisePruning: PruningMethod {
         case sequential
     }
 
+    /// The registry name, `layerwise`.
     public let name = "layerwise"
     /// The number of calibration images (at most the training set's size is used).
     public let calibrationSamples: Int
@@ -79,12 +81,14 @@ public final class LayerwisePruning: PruningMethod {
         self.calibrationBatchSize = calibrationBatchSize
     }
 
+    /// The options as `shears` prints them.
     public var settingsSummary: [String: String] {
         ["calibration-samples": String(calibrationSamples),
          "calibration-seed": calibrationSeed.map { String($0) } ?? "none (first images)",
          "mode": mode.rawValue, "damping": String(damping), "block-size": String(blockSize)]
     }
 
+    /// Always false: layer-wise pruning is one-shot, the pipeline skips the method phase.
     public var trainsDuringMethodPhase: Bool { false }
 
     /// Checks early that every selected parameter is a weight layer-wise pruning can calibrate.
@@ -95,6 +99,10 @@ public final class LayerwisePruning: PruningMethod {
         }
     }
 
+    /// Calibrates, prunes every selected layer to its target and returns weights in the constraint's set.
+    /// - Parameter session: the model, its selected weights (dense), the constraint and the training data.
+    /// - Throws: ``LayerwiseError`` for unsupported layers, N:M on a layer whose inputs are not a multiple of M, or a
+    ///   degenerate Hessian; the constraint's own errors.
     public func finalize(_ session: PruningSession) throws -> [NamedTensor] {
         let clock = ContinuousClock()
         let start = clock.now
