@@ -13,6 +13,7 @@ public enum BuiltInMethods {
         SLRPruning.registration,
         ADMMPruning.registration,
         MagnitudePruning.registration,
+        LayerwisePruning.registration,
         // new-pruning-method: registrations above this line
     ])
 }
