@@ -64,6 +64,7 @@ public struct Comparison {
         let load = loadData ?? { seed in try runner.loadData(experiment, seed: seed).splits }
         var data = try load(experiment.seeds[0])
         try checkDenseWeightsFile(data: data)
+        try runner.validateModelFit(experiment, data: data)
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
 
         var seedResults: [SeedResult] = []

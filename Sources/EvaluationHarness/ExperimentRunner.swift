@@ -130,6 +130,15 @@ public struct ExperimentRunner {
         }
     }
 
+    /// Checks, without training, that the selection matches the model's parameters and that the constraint fits
+    /// the selected layers (a block larger than a layer, N:M on a layer whose width is not a multiple of M, …).
+    public func validateModelFit(_ experiment: Experiment, data: DatasetSplits) throws {
+        let model = try makeModel(experiment, data: data, seed: 0)
+        let parameters = try experiment.selection.makeSelector().select(from: model)
+        try experiment.constraint.makeConstraint().validate(
+            parameters.map { LayerShape(name: $0.name, shape: $0.variable.value.shape) })
+    }
+
     /// Runs one method from the dense weights through the whole pipeline.
     public func runMethod(_ spec: MethodSpec, experiment: Experiment, seed: UInt64, data: DatasetSplits,
                           dense: [String: Tensor], denseAccuracy: Double, checkpointDirectory: URL? = nil,

@@ -15,7 +15,7 @@ struct PruneCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var pruning: PruningOptions
     @Option(help: "Seeds the data order.") var seed: UInt64 = 0
-    @Option(help: "The output folder (a checkpoint is kept in DIR/checkpoint while the run goes on).") var out: String?
+    @Option(help: "The output folder (DIR/checkpoint holds the last epoch's checkpoint, for --resume).") var out: String?
     @Option(help: "Continue the run whose output folder is DIR from its last checkpoint.") var resume: String?
     @OptionGroup var runtime: RuntimeOptions
 
@@ -29,6 +29,7 @@ struct PruneCommand: ParsableCommand {
         let reporter = runtime.reporter()
         let runner = ExperimentRunner(registry: BuiltInMethods.registry, reporter: reporter)
         let (splits, _) = try runner.loadData(experiment, seed: seed)
+        try runner.validateModelFit(experiment, data: splits)
         let dense = try runner.denseState(experiment, data: splits, seed: seed, cache: nil)
         // Everything is checked; only now does the output folder appear.
         let outputDirectory = try makeOutputDirectory(outPath)

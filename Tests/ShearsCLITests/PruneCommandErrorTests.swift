@@ -11,8 +11,6 @@ struct BadPruneRequest: Sendable, CustomTestStringConvertible {
     var model: String
     var flags: [String]
     var expected: String
-    /// Whether the request is refused only once the model's layers are known (after the output folder appears).
-    var refusedLate = false
 
     var testDescription: String { label }
 }
@@ -27,15 +25,15 @@ struct PruneCommandErrorTests {
         BadPruneRequest(label: "N ≥ M", model: "mlp", flags: ["--constraint", "nm:4:2"],
                         expected: "N:M = 4:2: expected 1 ≤ N < M"),
         BadPruneRequest(label: "block larger than conv1", model: "lenet5", flags: ["--constraint", "block:64x64"],
-                        expected: "block 64x64 is larger than conv1.weight, whose [out, in·kh·kw] view is [6, 25]", refusedLate: true),
+                        expected: "block 64x64 is larger than conv1.weight, whose [out, in·kh·kw] view is [6, 25]"),
         BadPruneRequest(label: "--exclude matches nothing", model: "mlp", flags: ["--exclude", "fc9.weight"],
-                        expected: "pattern 'fc9.weight' matches no prunable parameter", refusedLate: true),
+                        expected: "pattern 'fc9.weight' matches no prunable parameter"),
         BadPruneRequest(label: "--include glob matches nothing", model: "lenet5", flags: ["--include", "conv9*"],
-                        expected: "matches no prunable parameter", refusedLate: true),
+                        expected: "matches no prunable parameter"),
         BadPruneRequest(label: "--include matches only a bias", model: "mlp", flags: ["--include", "fc1.bias"],
-                        expected: "biases, batch-norm parameters and tensors of rank < 2 are never pruned", refusedLate: true),
+                        expected: "biases, batch-norm parameters and tensors of rank < 2 are never pruned"),
         BadPruneRequest(label: "N:M on conv1 with one input channel", model: "lenet5", flags: ["--constraint", "nm:2:4"],
-                        expected: "the input dimension 1 is not divisible by M = 4", refusedLate: true),
+                        expected: "the input dimension 1 is not divisible by M = 4"),
         BadPruneRequest(label: "unknown method", model: "mlp", flags: ["--method", "obs"],
                         expected: "unknown pruning method 'obs'; known methods: slr, admm, magnitude"),
         BadPruneRequest(label: "an option no method takes", model: "mlp", flags: ["--method", "magnitude", "--rho", "0.1"],
@@ -72,13 +70,7 @@ struct PruneCommandErrorTests {
             let (message, out) = try Self.refuse(request, in: directory)
             #expect(message.contains(request.expected), "message: \(message)")
             #expect((CLI.files(under: out) ?? []).isEmpty, "files under --out: \(CLI.files(under: out) ?? [])")
-            if request.refusedLate {
-                withKnownIssue("the prune command creates --out before the selection and the constraint are checked against the model's layers") {
-                    #expect(CLI.files(under: out) == nil, "--out was created")
-                }
-            } else {
-                #expect(CLI.files(under: out) == nil, "--out was created")
-            }
+            #expect(CLI.files(under: out) == nil, "--out was created")
         }
     }
 
