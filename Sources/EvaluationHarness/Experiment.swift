@@ -58,6 +58,8 @@ public struct Experiment: Codable, Equatable, Sendable {
     public var dataset: String
     /// Where the dataset's files are (nil: the default for the dataset).
     public var dataDirectory: String?
+    /// Hold out this fraction of the training set and evaluate on it instead of the test set (hyper-parameter searches).
+    public var validationFraction: Double?
     /// A safetensors file with the dense weights; nil trains them first (and caches them in the output folder).
     public var denseWeights: String?
     /// Epochs of dense training when no weights are given.
@@ -79,12 +81,13 @@ public struct Experiment: Codable, Equatable, Sendable {
 
     /// Creates an experiment.
     public init(model: String = "lenet5", dataset: String = "fashion-mnist", dataDirectory: String? = nil,
-                denseWeights: String? = nil, pretrainEpochs: Int = 8, pretrainOptimizer: OptimizerSettings = .denseTraining,
+                validationFraction: Double? = nil, denseWeights: String? = nil, pretrainEpochs: Int = 8, pretrainOptimizer: OptimizerSettings = .denseTraining,
                 constraint: ConstraintSpec, selection: SelectionSpec = SelectionSpec(), methods: [MethodSpec],
                 pipeline: PipelineConfiguration = PipelineConfiguration(), seeds: [UInt64] = [0], withinPoints: Double = 1) {
         self.model = model
         self.dataset = dataset
         self.dataDirectory = dataDirectory
+        self.validationFraction = validationFraction
         self.denseWeights = denseWeights
         self.pretrainEpochs = pretrainEpochs
         self.pretrainOptimizer = pretrainOptimizer

@@ -34,7 +34,8 @@ public struct ExperimentRunner {
 
     /// Loads and standardises the experiment's data.
     public func loadData(_ experiment: Experiment, seed: UInt64 = 0) throws -> (splits: DatasetSplits, standardization: Standardization) {
-        try DatasetCatalog.load(experiment.dataset, directory: experiment.dataDirectory, seed: seed)
+        try DatasetCatalog.load(experiment.dataset, directory: experiment.dataDirectory, seed: seed,
+                                validationFraction: experiment.validationFraction)
     }
 
     /// A fresh zoo model shaped for the data.
@@ -108,7 +109,8 @@ public struct ExperimentRunner {
         return ["shears": "dense-cache-1", "model": experiment.model, "dataset": experiment.dataset.lowercased(),
                 "seed": String(seed), "pretrainEpochs": String(experiment.pretrainEpochs),
                 "batchSize": String(experiment.pipeline.batchSize), "optimizer": optimizer,
-                "cropAndFlip": String(experiment.pipeline.cropAndFlip)]
+                "cropAndFlip": String(experiment.pipeline.cropAndFlip),
+                "validationFraction": experiment.validationFraction.map { String($0) } ?? "none"]
     }
 
     /// Loads a cache file into `model` if it exists and was made by the same setup; false otherwise (and says why).

@@ -11,9 +11,13 @@ struct DataOptions: ParsableArguments {
             help: "The folder with the dataset's files (default for fashion-mnist: Debian's dataset-fashion-mnist folder; required for mnist and cifar10).")
     var dataDirectory: String?
 
+    @Option(name: .customLong("validation-fraction"),
+            help: "Hold out this fraction of the training set and report accuracy on it instead of the test set (for hyper-parameter searches).")
+    var validationFraction: Double?
+
     /// Loads and standardises the data.
     func load(seed: UInt64) throws -> (splits: DatasetSplits, standardization: Standardization) {
-        try DatasetCatalog.load(dataset, directory: dataDirectory, seed: seed)
+        try DatasetCatalog.load(dataset, directory: dataDirectory, seed: seed, validationFraction: validationFraction)
     }
 }
 

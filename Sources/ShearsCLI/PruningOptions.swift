@@ -89,7 +89,8 @@ struct PruningOptions: ParsableArguments {
         pipeline.methodOptimizer.learningRate = methodLR
         pipeline.retrainOptimizer.learningRate = retrainLR
         pipeline.cropAndFlip = data.dataset.lowercased().hasPrefix("cifar")
-        return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory, denseWeights: denseWeights,
+        return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory,
+                          validationFraction: data.validationFraction, denseWeights: denseWeights,
                           pretrainEpochs: pretrainEpochs,
                           constraint: try ConstraintSpec.parse(constraint, sparsity: sparsity, scope: scopeValue),
                           selection: SelectionSpec(include: include, exclude: exclude, keepFirstDense: keepFirstDense,

@@ -41,7 +41,7 @@ extension SelectionSpec {
 }
 
 extension Experiment {
-    static let fields = ["model", "dataset", "dataDirectory", "denseWeights", "pretrainEpochs", "pretrainOptimizer",
+    static let fields = ["model", "dataset", "dataDirectory", "validationFraction", "denseWeights", "pretrainEpochs", "pretrainOptimizer",
                          "constraint", "selection", "methods", "pipeline", "seeds", "withinPoints"]
 
     /// The constraint of an experiment file that names none: unstructured, 0.9 per layer.
@@ -51,7 +51,7 @@ extension Experiment {
     public static let defaultMethodNames = ["slr", "admm", "magnitude"]
 
     /// Decodes an experiment; every field may be left out and then takes the default of
-    /// ``init(model:dataset:dataDirectory:denseWeights:pretrainEpochs:pretrainOptimizer:constraint:selection:methods:pipeline:seeds:withinPoints:)``,
+    /// ``init(model:dataset:dataDirectory:validationFraction:denseWeights:pretrainEpochs:pretrainOptimizer:constraint:selection:methods:pipeline:seeds:withinPoints:)``,
     /// with ``defaultConstraint`` and ``defaultMethodNames`` for the two fields it requires. Crop-and-flip
     /// augmentation defaults to on for CIFAR datasets. Misspelt fields are errors.
     public init(from decoder: any Decoder) throws {
@@ -68,6 +68,7 @@ extension Experiment {
         self.init(model: try container.value("model", default: "lenet5"),
                   dataset: dataset,
                   dataDirectory: try container.optional("dataDirectory"),
+                  validationFraction: try container.optional("validationFraction"),
                   denseWeights: try container.optional("denseWeights"),
                   pretrainEpochs: try container.value("pretrainEpochs", default: 8),
                   pretrainOptimizer: pretrainOptimizer?.applied(to: .denseTraining) ?? .denseTraining,

@@ -11,7 +11,10 @@ public enum DatasetCatalog {
     ///   - name: One of ``names``.
     ///   - directory: Where the files are (nil: Debian's folder for Fashion-MNIST; required for mnist and cifar10).
     ///   - seed: Seeds the synthetic task.
-    public static func load(_ name: String, directory: String?, seed: UInt64 = 0) throws -> (splits: DatasetSplits, standardization: Standardization) {
+    ///   - validationFraction: Hold out this fraction of the training set (a fixed, seeded split) and use it in place
+    ///     of the test set, so hyper-parameter searches never see the test set.
+    public static func load(_ name: String, directory: String?, seed: UInt64 = 0,
+                            validationFraction: Double? = nil) throws -> (splits: DatasetSplits, standardization: Standardization) {
         var raw: DatasetSplits
         switch name.lowercased() {
         case "fashion-mnist", "fashionmnist", "fmnist":
@@ -27,6 +30,10 @@ public enum DatasetCatalog {
             raw = try DatasetSplits.synthetic(seed: seed, trainCount: 2048, testCount: 512, noise: 0.6, maxShift: 2)
         default:
             throw PruningError.invalidOption("unknown dataset '\(name)'; known datasets: \(names.joined(separator: ", "))")
+        }
+        if let validationFraction {
+            let (train, validation) = try raw.train.splitValidation(fraction: validationFraction, seed: 0x7A11D)
+            raw = try DatasetSplits(train: train, test: validation)
         }
         let standardization = try raw.standardize()
         return (raw, standardization)
