@@ -31,6 +31,32 @@ public struct Timing {
         return Timing(seconds: seconds)
     }
 
+    /// Times several operations under the same conditions: each round runs every body once, in order, so that load
+    /// from other processes falls on all of them alike; rounds repeat until `minimumRounds` and `budget` seconds.
+    /// - Parameters:
+    ///   - warmup: Untimed rounds first.
+    ///   - minimumRounds: Timed rounds at least.
+    ///   - budget: Keep going until the timed rounds took this many seconds in total.
+    ///   - bodies: The operations.
+    /// - Returns: One timing per body, in order.
+    public static func interleaved(warmup: Int = 2, minimumRounds: Int = 5, budget: Double = 1,
+                                   _ bodies: [() -> Void]) -> [Timing] {
+        for _ in 0..<warmup { for body in bodies { body() } }
+        var seconds = [[Double]](repeating: [], count: bodies.count)
+        var total = 0.0, rounds = 0
+        while rounds < minimumRounds || total < budget {
+            for (index, body) in bodies.enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                seconds[index].append(elapsed)
+                total += elapsed
+            }
+            rounds += 1
+        }
+        return seconds.map(Timing.init(seconds:))
+    }
+
     /// The median duration.
     public var median: Double {
         let sorted = seconds.sorted()
