@@ -71,7 +71,6 @@ let package = Package(
                 intent: .custom(verb: "compare-pruning",
                                 description: "Run `shears compare` (side-by-side pruning methods) with the given arguments"),
                 permissions: [.writeToPackageDirectory(reason: "shears compare writes its reports under runs/compare by default")]),
-            dependencies: ["ShearsCLI"],
             path: "Plugins/ComparePruning"),
         .plugin(
             name: "NewPruningMethod",

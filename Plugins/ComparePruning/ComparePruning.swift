@@ -3,16 +3,19 @@ import PackagePlugin
 
 /// `swift package --allow-writing-to-package-directory compare-pruning [arguments…]`: runs `shears compare` with the
 /// arguments unchanged, in the package directory (so relative paths such as the default `runs/compare` land there),
-/// and fails when it fails.
+/// and fails when it fails. `swift package compare-pruning --help` shows the command's own help.
 ///
-/// A command plugin can only depend on executables, so this one depends on the `ShearsCLI` target and runs the tool
-/// SwiftPM built for it; `swift package compare-pruning --help` shows the command's own help.
+/// The plugin asks SwiftPM to build the `shears` product in release mode and runs the result, rather than declaring
+/// a dependency on the `ShearsCLI` target and using `context.tool(named:)`, for two reasons: SwiftPM builds a command
+/// plugin's tool dependencies by product name, and the executable target `ShearsCLI` vends the product `shears`
+/// (so that lookup fails with "no product named 'ShearsCLI'"); and those tools are debug builds, in which training
+/// runs about ten times slower.
 @main
 struct ComparePruning: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
-        let tool = try context.tool(named: "shears")
+        let tool = try await buildShears(packageManager: packageManager)
         let process = Process()
-        process.executableURL = tool.url
+        process.executableURL = tool
         process.arguments = ["compare"] + arguments
         // Relative paths in the arguments mean the package directory, not wherever SwiftPM started the plugin.
         process.currentDirectoryURL = context.package.directoryURL
@@ -24,15 +27,25 @@ struct ComparePruning: CommandPlugin {
             let how = process.terminationReason == .exit
                 ? "exited with status \(process.terminationStatus)"
                 : "was stopped by signal \(process.terminationStatus)"
-            Diagnostics.error("shears compare \(how)")
-            throw ComparePruningError(status: process.terminationStatus)
+            throw ComparePruningError(description: "shears compare \(how)")
         }
+    }
+
+    /// Builds the `shears` product in release mode and returns the executable's location.
+    private func buildShears(packageManager: PackageManager) async throws -> URL {
+        let parameters = PackageManager.BuildParameters(configuration: .release, logging: .concise, echoLogs: true)
+        let result = try await packageManager.build(.product("shears"), parameters: parameters)
+        guard result.succeeded else {
+            throw ComparePruningError(description: "building shears (release) failed:\n\(result.logText)")
+        }
+        guard let executable = result.builtArtifacts.first(where: { $0.kind == .executable && $0.url.lastPathComponent == "shears" }) else {
+            throw ComparePruningError(description: "the release build did not produce the shears executable")
+        }
+        return executable.url
     }
 }
 
-/// The plugin fails with the tool: SwiftPM then exits with a non-zero status.
+/// Why the comparison failed; SwiftPM prints it and exits with a non-zero status.
 struct ComparePruningError: Error, CustomStringConvertible {
-    /// The tool's exit status or signal number.
-    let status: Int32
-    var description: String { "shears compare failed (status \(status))" }
+    let description: String
 }
