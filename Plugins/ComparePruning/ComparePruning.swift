@@ -13,7 +13,7 @@ import PackagePlugin
 @main
 struct ComparePruning: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
-        let tool = try await buildShears(packageManager: packageManager)
+        let tool = try buildShears(packageManager: packageManager)
         let process = Process()
         process.executableURL = tool
         process.arguments = ["compare"] + arguments
@@ -32,9 +32,9 @@ struct ComparePruning: CommandPlugin {
     }
 
     /// Builds the `shears` product in release mode and returns the executable's location.
-    private func buildShears(packageManager: PackageManager) async throws -> URL {
+    private func buildShears(packageManager: PackageManager) throws -> URL {
         let parameters = PackageManager.BuildParameters(configuration: .release, logging: .concise, echoLogs: true)
-        let result = try await packageManager.build(.product("shears"), parameters: parameters)
+        let result = try packageManager.build(.product("shears"), parameters: parameters)
         guard result.succeeded else {
             throw ComparePruningError(description: "building shears (release) failed:\n\(result.logText)")
         }
