@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "LayerwisePruning", targets: ["LayerwisePruning"]),
         .library(name: "EvaluationHarness", targets: ["EvaluationHarness"]),
         .executable(name: "shears", targets: ["ShearsCLI"]),
+        .plugin(name: "compare-pruning", targets: ["ComparePruning"]),
+        .plugin(name: "new-pruning-method", targets: ["NewPruningMethod"]),
+        // new-pruning-method: products above this line
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,18 +47,38 @@ let package = Package(
         .target(name: "ADMMPruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
         .target(name: "SLRPruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
         .target(name: "LayerwisePruning", dependencies: ["PruningCore", "COpenBLAS"], swiftSettings: languageMode),
+        // new-pruning-method: targets above this line
 
         // Comparisons, the umbrella with the method registry, and the command line.
         .target(name: "EvaluationHarness", dependencies: ["PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
         .target(
             name: "Shears",
             dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore",
-                           "MagnitudePruning", "ADMMPruning", "SLRPruning", "LayerwisePruning", "EvaluationHarness"],
+                           "MagnitudePruning", "ADMMPruning", "SLRPruning", "LayerwisePruning", "EvaluationHarness",
+                           // new-pruning-method: Shears dependencies above this line
+                          ],
             swiftSettings: languageMode),
         .executableTarget(
             name: "ShearsCLI",
             dependencies: ["Shears", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: languageMode),
+
+        // Command plugins: `swift package compare-pruning …` runs `shears compare`; `swift package
+        // --allow-writing-to-package-directory new-pruning-method NAME` scaffolds a method module (Plugins/README.md).
+        .plugin(
+            name: "ComparePruning",
+            capability: .command(
+                intent: .custom(verb: "compare-pruning",
+                                description: "Run `shears compare` (side-by-side pruning methods) with the given arguments"),
+                permissions: [.writeToPackageDirectory(reason: "shears compare writes its reports under runs/compare by default")]),
+            path: "Plugins/ComparePruning"),
+        .plugin(
+            name: "NewPruningMethod",
+            capability: .command(
+                intent: .custom(verb: "new-pruning-method",
+                                description: "Scaffold a pruning-method module, its test target and its registration"),
+                permissions: [.writeToPackageDirectory(reason: "creates Sources/<Name>Pruning, Tests/<Name>PruningTests and edits Package.swift and Sources/Shears")]),
+            path: "Plugins/NewPruningMethod"),
 
         // Shared test helpers: tolerances, seeded generators, finite-difference gradient checks, temp folders.
         .target(name: "_TestSupport", dependencies: ["TensorEngine"], swiftSettings: languageMode),
@@ -71,5 +94,6 @@ let package = Package(
         .testTarget(name: "LayerwisePruningTests", dependencies: ["LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "EvaluationHarnessTests", dependencies: ["EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "ShearsCLITests", dependencies: ["ShearsCLI", "_TestSupport"], swiftSettings: languageMode),
+        // new-pruning-method: test targets above this line
     ]
 )
