@@ -17,6 +17,7 @@ struct PruningOptions: ParsableArguments {
     @Option(name: .customLong("batch-size"), help: "Mini-batch size.") var batchSize = 128
     @Option(name: .customLong("method-lr"), help: "SGD learning rate of the method phase (momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float = 0.01
     @Option(name: .customLong("retrain-lr"), help: "SGD learning rate of retraining (momentum 0.9).") var retrainLR: Float = 0.01
+    @Flag(name: .customLong("retrain-cosine"), help: "Decay the retraining learning rate to zero on a cosine curve.") var retrainCosine = false
     @Option(name: .customLong("loss-subset"), help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all for prune, 10000 for compare).") var lossSubset: Int?
     @Flag(name: .customLong("eval-hard-pruned"), help: "Also measure the test accuracy of Π(W) after every method-phase epoch.") var evaluateHardPruned = false
 
@@ -88,6 +89,7 @@ struct PruningOptions: ParsableArguments {
                                              evaluateHardPrunedEachEpoch: evaluateHardPruned)
         pipeline.methodOptimizer.learningRate = methodLR
         pipeline.retrainOptimizer.learningRate = retrainLR
+        pipeline.retrainOptimizer.cosine = retrainCosine
         pipeline.cropAndFlip = data.dataset.lowercased().hasPrefix("cifar")
         return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory,
                           validationFraction: data.validationFraction, denseWeights: denseWeights,
