@@ -1,5 +1,6 @@
 import Foundation
 import ShearsBenchmarkSupport
+import TensorEngine
 
 // shears-figures: the release-mode numbers that need ratios or rates, which package-benchmark's absolute times do
 // not give directly. Build and run from the Benchmarks folder: `swift run -c release shears-figures [FIGURE…]`.
@@ -11,6 +12,8 @@ do {
         exit(0)
     }
     BenchmarkSettings.setThreads(options.threads)
+    // As the `shears` command does: large tensors are reused from the heap, not mapped and page-faulted anew.
+    AllocatorTuning.reuseLargeAllocations()
     print("shears-figures: BLAS threads \(options.threads), timing budget \(options.budget) s per measurement")
     for figure in options.figures {
         print("")
