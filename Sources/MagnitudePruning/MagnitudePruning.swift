@@ -24,13 +24,17 @@ public final class MagnitudePruning: PruningMethod {
     public let initialSparsity: Double
     /// The fraction of the method phase over which the gradual schedule ramps up.
     public let ramp: Double
+    /// A schedule of the sparsity over method-phase steps that replaces the AGP curve of the gradual schedule.
+    public let sparsitySchedule: (any PruningCore.Schedule)?
 
     private var masks: [NamedTensor]?
     private var currentSparsity = 0.0
 
     /// Creates the method.
+    /// - Parameter sparsitySchedule: For the gradual schedule, any ``PruningCore/Schedule`` of the sparsity
+    ///   (evaluated at each mask update) in place of the AGP curve; values are clamped to [0, target].
     public init(schedule: Schedule = .oneShot, rounds: Int = 3, updateEvery: Int = 50, initialSparsity: Double = 0,
-                ramp: Double = 0.75) throws {
+                ramp: Double = 0.75, sparsitySchedule: (any PruningCore.Schedule)? = nil) throws {
         guard rounds >= 1 else { throw PruningError.invalidOption("--rounds must be ≥ 1, got \(rounds)") }
         guard updateEvery >= 1 else { throw PruningError.invalidOption("--update-every must be ≥ 1 step, got \(updateEvery)") }
         guard (0..<1).contains(initialSparsity) else {
@@ -42,6 +46,7 @@ public final class MagnitudePruning: PruningMethod {
         self.updateEvery = updateEvery
         self.initialSparsity = initialSparsity
         self.ramp = ramp
+        self.sparsitySchedule = sparsitySchedule
     }
 
     public var settingsSummary: [String: String] {
@@ -95,10 +100,12 @@ public final class MagnitudePruning: PruningMethod {
             let round = min(step * rounds / totalSteps + 1, rounds)
             return 1 - Foundation.pow(1 - final, Double(round) / Double(rounds))
         case .gradual:
-            let rampSteps = max(Double(totalSteps) * ramp, 1)
-            let fraction = min(Double(step) / rampSteps, 1)
-            let remaining = 1 - fraction
-            return final + (initialSparsity - final) * remaining * remaining * remaining
+            let progress = TrainingProgress(step: step, stepsPerEpoch: max(session.progress.stepsPerEpoch, 1))
+            if let sparsitySchedule { return min(max(sparsitySchedule.value(at: progress), 0), final) }
+            // Zhu & Gupta's cubic, over the first `ramp` of the phase's steps.
+            let agp = try? PolynomialSchedule(initial: initialSparsity, final: final, start: 0,
+                                              span: max(Double(totalSteps) * ramp, 1), exponent: 3, unit: .steps)
+            return agp?.value(at: progress) ?? final
         }
     }
 

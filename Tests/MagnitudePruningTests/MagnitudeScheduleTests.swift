@@ -25,6 +25,20 @@ struct MagnitudeScheduleTests {
         #expect(abs(s(40) - 0.8) < 1e-12)
     }
 
+    @Test("gradual: any Schedule can drive the sparsity in place of AGP, clamped to [0, target]")
+    func gradualCustomSchedule() throws {
+        let data = try Fixtures.data()
+        let session = Fixtures.session(model: Fixtures.mlp(), constraint: try SparsityConstraint.unstructured(sparsity: 0.8),
+                                       data: data, methodEpochs: 4, stepsPerEpoch: 10)
+        // 0.3, then × 2 every 10 steps: 0.3, 0.6, 1.2 (clamped to the target 0.8).
+        let schedule = try StepwiseSchedule(initial: 0.3, factor: 2, interval: 10, unit: .steps)
+        let method = try MagnitudePruning(schedule: .gradual, updateEvery: 5, sparsitySchedule: schedule)
+        func s(_ step: Int) -> Double { method.sparsity(atStep: step, session: session) }
+        #expect(abs(s(0) - 0.3) < 1e-12 && abs(s(9) - 0.3) < 1e-12)
+        #expect(abs(s(10) - 0.6) < 1e-12)
+        #expect(abs(s(25) - 0.8) < 1e-12)
+    }
+
     @Test("gradual: the masks follow the schedule every update-every steps and are re-applied in between")
     func gradualMasks() throws {
         let data = try Fixtures.data()

@@ -24,6 +24,16 @@ struct LagrangianTests {
         #expect(zip(values, [0.1, 0.2, 0.4, 0.5, 0.5, 0.5]).allSatisfy { abs($0 - $1) < 1e-15 }, "\(values)")
     }
 
+    @Test("any Schedule can drive ρ: its value at epoch u is ρ after u updates")
+    func scheduledRho() throws {
+        let spec = ScheduleSpec.step(initial: 0.1, factor: 10, interval: 3, unit: .epochs)
+        let schedule = try RhoSchedule(schedule: spec)
+        let values = (0..<7).map { schedule.rho(afterUpdates: $0) }
+        let expected = [0.1, 0.1, 0.1, 1, 1, 1, 10.0]
+        #expect(zip(values, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(values)")
+        #expect(schedule.initial == 0.1)
+    }
+
     @Test("bad ρ schedules throw errors that name the option", arguments: [
         ("linear", "--rho-schedule expects"),
         ("constant:2", "--rho-schedule expects"),

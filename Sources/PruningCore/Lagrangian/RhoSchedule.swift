@@ -1,7 +1,8 @@
 import Foundation
 
 /// The penalty ρ as a function of the number of multiplier updates done: constant, or multiplied by a
-/// factor at every update up to a cap (the papers' "×1.1 per update" or "×1.3 per epoch" growth).
+/// factor at every update up to a cap (the papers' "×1.1 per update" or "×1.3 per epoch" growth), or any
+/// ``Schedule`` (through its ``ScheduleSpec``) evaluated with the update count as the epoch.
 public struct RhoSchedule: Equatable, Codable, Sendable, CustomStringConvertible {
     /// ρ before the first update.
     public var initial: Double
@@ -9,6 +10,8 @@ public struct RhoSchedule: Equatable, Codable, Sendable, CustomStringConvertible
     public var factor: Double
     /// The largest ρ reached.
     public var cap: Double?
+    /// A general schedule that replaces `initial`, `factor` and `cap` (its epoch is the number of updates done).
+    public var custom: ScheduleSpec?
 
     /// Creates a schedule.
     public init(initial: Double, factor: Double = 1, cap: Double? = nil) throws {
@@ -18,6 +21,14 @@ public struct RhoSchedule: Equatable, Codable, Sendable, CustomStringConvertible
         self.initial = initial
         self.factor = factor
         self.cap = cap
+    }
+
+    /// ρ driven by any schedule; its value at epoch u is ρ after u updates.
+    public init(schedule: ScheduleSpec) throws {
+        let made = try schedule.makeSchedule()
+        let first = made.value(at: TrainingProgress(epoch: 0))
+        try self.init(initial: first)
+        custom = schedule
     }
 
     /// Parses `constant` or `geometric:FACTOR[:CAP]` for an initial ρ.
@@ -45,11 +56,17 @@ public struct RhoSchedule: Equatable, Codable, Sendable, CustomStringConvertible
 
     /// ρ after `updates` multiplier updates.
     public func rho(afterUpdates updates: Int) -> Double {
+        if let custom, let schedule = try? custom.makeSchedule() {
+            // ρ divides the multipliers: a schedule that reaches zero or below keeps the last usable value.
+            let value = schedule.value(at: TrainingProgress(epoch: updates))
+            return value > 0 && value.isFinite ? value : initial
+        }
         let value = initial * pow(factor, Double(updates))
         return min(value, cap ?? .infinity)
     }
 
     public var description: String {
-        factor == 1 ? "constant \(initial)" : "\(initial) × \(factor) per update" + (cap.map { " up to \($0)" } ?? "")
+        if let custom, let schedule = try? custom.makeSchedule() { return schedule.summary }
+        return factor == 1 ? "constant \(initial)" : "\(initial) × \(factor) per update" + (cap.map { " up to \($0)" } ?? "")
     }
 }
