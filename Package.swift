@@ -82,15 +82,17 @@ let package = Package(
 
         // Shared test helpers: tolerances, seeded generators, finite-difference gradient checks, temp folders.
         .target(name: "_TestSupport", dependencies: ["TensorEngine"], swiftSettings: languageMode),
+        // Fixtures of the pruning tests (a tiny perceptron, sessions, run comparisons), shared by several test targets.
+        .target(name: "_PruningTestSupport", dependencies: ["PruningCore"], swiftSettings: languageMode),
 
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "PruningCoreTests", dependencies: ["PruningCore", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "MagnitudePruningTests", dependencies: ["MagnitudePruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "PruningCoreTests", dependencies: ["PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "MagnitudePruningTests", dependencies: ["MagnitudePruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "ADMMPruningTests", dependencies: ["ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "SLRPruningTests", dependencies: ["SLRPruning", "ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "SLRPruningTests", dependencies: ["SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "LayerwisePruningTests", dependencies: ["LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "EvaluationHarnessTests", dependencies: ["EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "ShearsCLITests", dependencies: ["ShearsCLI", "_TestSupport"], swiftSettings: languageMode),

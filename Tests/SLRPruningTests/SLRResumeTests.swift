@@ -7,31 +7,7 @@ import TensorEngine
 import Testing
 @testable import PruningCore
 @testable import SLRPruning
-
-/// The fields of a run's result that must not depend on timing.
-private struct ComparableResult: Equatable {
-    var methodPhaseLoss: [Double]
-    var methodPhaseAccuracy: [Double?]
-    var diagnostics: [IterationDiagnostics]
-    var accuracyAtEndOfMethodPhase: Double
-    var accuracyAfterHardPrune: Double
-    var retrainingLoss: [Double]
-    var retrainingCurve: [Double]
-    var sparsity: SparsityReport
-
-    init(_ result: PruningRunResult) {
-        methodPhaseLoss = result.methodPhase.map(\.trainingLoss)
-        methodPhaseAccuracy = result.methodPhase.map(\.testAccuracy)
-        diagnostics = result.diagnostics
-        accuracyAtEndOfMethodPhase = result.accuracyAtEndOfMethodPhase
-        accuracyAfterHardPrune = result.accuracyAfterHardPrune
-        retrainingLoss = result.retraining.map(\.trainingLoss)
-        retrainingCurve = result.retrainingCurve
-        sparsity = result.sparsity
-    }
-}
-
-private struct SimulatedKill: Error {}
+@_exported import _PruningTestSupport
 
 @Suite("SLR: kill and resume")
 struct SLRResumeTests {
