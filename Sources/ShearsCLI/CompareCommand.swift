@@ -60,8 +60,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let given = Self.flagsGiven(in: Array(CommandLine.arguments.dropFirst()))
-        let experiment = try makeExperiment(given: given)
+        let experiment = try makeExperiment()
         try experiment.validate(registry: BuiltInMethods.registry)
         try runtime.applyThreads(model: experiment.model)
         let reporter = runtime.reporter()
@@ -87,10 +86,9 @@ struct CompareCommand: ParsableCommand {
     }
 
     /// The experiment the file or the flags describe.
-    func makeExperiment(given: Set<String>) throws -> Experiment {
+    func makeExperiment() throws -> Experiment {
         if let experimentFile {
-            let combinable: Set<String> = ["--experiment", "--out", "--threads", "--json"]
-            let conflicting = given.subtracting(combinable).sorted()
+            let conflicting = try experimentFlagsGiven()
             guard conflicting.isEmpty else {
                 throw ValidationError("--experiment \(experimentFile) describes the whole experiment; drop \(conflicting.joined(separator: ", ")) (only --out, --threads and --json combine with it)")
             }
@@ -118,15 +116,25 @@ struct CompareCommand: ParsableCommand {
         return experiment
     }
 
-    /// The long flags on a command line (`--sparsity 0.8` and `--sparsity=0.8` both give `--sparsity`).
-    static func flagsGiven(in arguments: [String]) -> Set<String> {
-        var flags = Set<String>()
-        for argument in arguments {
-            if argument == "--" { break }
-            guard argument.hasPrefix("--"), argument.count > 2 else { continue }
-            flags.insert(String(argument.split(separator: "=", maxSplits: 1)[0]))
+    /// The experiment flags whose values differ from their defaults (as `--name`), found by comparing this command
+    /// with one parsed from `--experiment` alone, so that it works however the command was invoked.
+    func experimentFlagsGiven() throws -> [String] {
+        let plain = try CompareCommand.parse(["--experiment", experimentFile ?? ""])
+        func differing(_ value: Any, _ reference: Any) -> [String] {
+            zip(Mirror(reflecting: value).children, Mirror(reflecting: reference).children).compactMap { mine, theirs in
+                guard let label = mine.label, String(describing: mine.value) != String(describing: theirs.value) else { return nil }
+                return label
+            }
         }
-        return flags
+        let ignored: Set<String> = ["_experimentFile", "_out", "_runtime"]
+        var names = differing(self, plain).filter { !ignored.contains($0) && $0 != "_data" && $0 != "_pruning" }
+        names += differing(data, plain.data) + differing(pruning, plain.pruning)
+        // `_sparsity` → `--sparsity`, `_methodEpochs` → `--method-epochs`.
+        return names.map { label in
+            "--" + label.dropFirst().reduce(into: "") { text, character in
+                if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
+            }
+        }.sorted()
     }
 
     /// Comma-separated items, trimmed, empty ones dropped.
