@@ -33,16 +33,8 @@ struct BarChart {
         let groupWidth = (plotRight - left) / Double(max(categories.count, 1))
         let barWidth = groupWidth * 0.8 / Double(max(series.count, 1))
 
-        var svg = [String]()
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(Markup.escape(title))\" font-family=\"sans-serif\" font-size=\"12\">")
-        svg.append("<title>\(Markup.escape(title))</title>")
-        svg.append("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#ffffff\"/>")
-        svg.append("<text x=\"\(Markup.coordinate(left))\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(Markup.escape(title))</text>")
-        for tick in yScale.ticks() {
-            let y = Markup.coordinate(yScale.pixel(tick))
-            svg.append("<line x1=\"\(Markup.coordinate(left))\" y1=\"\(y)\" x2=\"\(Markup.coordinate(plotRight))\" y2=\"\(y)\" stroke=\"#e4e4e4\"/>")
-            svg.append("<text x=\"\(Markup.coordinate(left - 6))\" y=\"\(y)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Markup.escape(yText(tick)))</text>")
-        }
+        var svg = ChartFrame.opening(width: width, height: height, title: title, titleX: left)
+        svg += ChartFrame.horizontalGrid(yScale, left: left, right: plotRight, label: yText)
         for (categoryIndex, category) in categories.enumerated() {
             let groupLeft = left + Double(categoryIndex) * groupWidth + groupWidth * 0.1
             for (seriesIndex, line) in series.enumerated() where categoryIndex < line.values.count {

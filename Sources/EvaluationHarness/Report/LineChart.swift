@@ -51,17 +51,9 @@ struct LineChart {
         let xTicks = xHigh - xLow <= 12 && xs.allSatisfy({ $0 == $0.rounded() })
             ? stride(from: xLow, through: xHigh, by: 1).map { $0 } : xScale.ticks()
 
-        var svg = [String]()
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(Markup.escape(title))\" font-family=\"sans-serif\" font-size=\"12\">")
-        svg.append("<title>\(Markup.escape(title))</title>")
-        svg.append("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#ffffff\"/>")
-        svg.append("<text x=\"\(Markup.coordinate(left))\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(Markup.escape(title))</text>")
+        var svg = ChartFrame.opening(width: width, height: height, title: title, titleX: left)
         // Grid and ticks.
-        for tick in yScale.ticks() {
-            let y = Markup.coordinate(yScale.pixel(tick))
-            svg.append("<line x1=\"\(Markup.coordinate(left))\" y1=\"\(y)\" x2=\"\(Markup.coordinate(plotRight))\" y2=\"\(y)\" stroke=\"#e4e4e4\"/>")
-            svg.append("<text x=\"\(Markup.coordinate(left - 6))\" y=\"\(y)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Markup.escape(yText(tick)))</text>")
-        }
+        svg += ChartFrame.horizontalGrid(yScale, left: left, right: plotRight, label: yText)
         for tick in xTicks {
             let x = Markup.coordinate(xScale.pixel(tick))
             svg.append("<line x1=\"\(x)\" y1=\"\(Markup.coordinate(top))\" x2=\"\(x)\" y2=\"\(Markup.coordinate(plotBottom))\" stroke=\"#f0f0f0\"/>")
