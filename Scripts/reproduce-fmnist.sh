@@ -13,6 +13,10 @@ mkdir -p "$out"
   $shears train --model lenet5 --dataset fashion-mnist --epochs 10 --batch-size 128 --lr 0.05 --seed 0 --out "$out/dense"
 dense="$out/dense/model.safetensors"
 
+# Issue #3's figure: one-shot magnitude at 90 % and 3 retraining epochs (lr chosen on a validation split).
+$shears prune --method magnitude --sparsity 0.9 --weights "$dense" --retrain-epochs 3 --retrain-lr 0.05 --retrain-cosine \
+  --out "$out/magnitude-0.9-3epochs"
+
 for sparsity in 0.9 0.97; do
   $shears prune --method magnitude --sparsity $sparsity --weights "$dense" --retrain-epochs 6 --out "$out/magnitude-$sparsity"
   for method in slr admm; do
