@@ -32,8 +32,10 @@ struct RuntimeOptions: ParsableArguments {
     /// Sets the BLAS thread count for `model`.
     func applyThreads(model: String) throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        let small = ["mlp", "lenet5"].contains(model.lowercased())
-        BLAS.threadCount = threads ?? (small ? 1 : ProcessInfo.processInfo.activeProcessorCount)
+        let count = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        Parallelism.defaultWorkerCount = count
+        if ProcessInfo.processInfo.environment["SHEARS_CONV"] == "im2col" { ConvolutionAlgorithm.preferred = .im2col }
+        BLAS.threadCount = ProcessInfo.processInfo.environment["SHEARS_BLAS_THREADS"].flatMap { Int($0) } ?? count
     }
 
     /// A progress reporter for this output mode.

@@ -73,13 +73,15 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
     // y = x · scale + shift per channel, with scale = γ / σ and shift = β − mean · scale.
     let output = x.scalars.withUnsafeBufferPointer { source in
         Tensor(shape: x.shape) { target in
-            for channel in 0..<channels {
+            Parallelism.forEachRange(channels) { channelRange in
+            for channel in channelRange {
                 let scale = gamma.scalars[channel] * inverseDeviation[channel]
                 let shift = beta.scalars[channel] - mean[channel] * scale
                 for image in 0..<batch {
                     let base = (image * channels + channel) * plane
                     for index in base..<(base + plane) { target[index] = source[index] * scale + shift }
                 }
+            }
             }
         }
     }
@@ -90,7 +92,10 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
         var sumGradientNormalized = [Double](repeating: 0, count: channels)
         gradient.scalars.withUnsafeBufferPointer { dy in
             x.scalars.withUnsafeBufferPointer { source in
-                for channel in 0..<channels {
+              sumGradient.withUnsafeMutableBufferPointer { sumGradient in
+                sumGradientNormalized.withUnsafeMutableBufferPointer { sumGradientNormalized in
+                  Parallelism.forEachRange(channels) { channelRange in
+                for channel in channelRange {
                     let center = mean[channel], invStd = inverseDeviation[channel]
                     var total = 0.0, weighted = 0.0
                     for image in 0..<batch {
@@ -103,6 +108,9 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
                     sumGradient[channel] = total
                     sumGradientNormalized[channel] = weighted * Double(invStd)
                 }
+                  }
+                }
+              }
             }
         }
         var inputGradient: Tensor? = nil
@@ -110,7 +118,8 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
             inputGradient = gradient.scalars.withUnsafeBufferPointer { dy in
                 x.scalars.withUnsafeBufferPointer { source in
                     Tensor(shape: x.shape) { dx in
-                        for channel in 0..<channels {
+                        Parallelism.forEachRange(channels) { channelRange in
+                        for channel in channelRange {
                             let invStd = inverseDeviation[channel], center = mean[channel]
                             let scale = gamma.scalars[channel] * invStd
                             if training {
@@ -131,6 +140,7 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
                                 }
                             }
                         }
+                        }
                     }
                 }
             }
@@ -147,7 +157,10 @@ func channelMeanAndVariance(_ x: Tensor, batch: Int, channels: Int, plane: Int) 
     var variances = [Double](repeating: 0, count: channels)
     let perChannel = Double(max(batch * plane, 1))
     x.scalars.withUnsafeBufferPointer { source in
-        for channel in 0..<channels {
+      means.withUnsafeMutableBufferPointer { means in
+        variances.withUnsafeMutableBufferPointer { variances in
+          Parallelism.forEachRange(channels) { channelRange in
+        for channel in channelRange {
             var total = 0.0
             for image in 0..<batch {
                 total += Double(sumFloats(source.baseAddress! + (image * channels + channel) * plane, count: plane))
@@ -162,6 +175,9 @@ func channelMeanAndVariance(_ x: Tensor, batch: Int, channels: Int, plane: Int) 
             means[channel] = mean
             variances[channel] = squares / perChannel
         }
+          }
+        }
+      }
     }
     return (means, variances)
 }

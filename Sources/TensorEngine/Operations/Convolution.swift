@@ -38,6 +38,18 @@ extension ConvolutionGeometry {
     }
 }
 
+/// Which kernels ``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` uses.
+public enum ConvolutionAlgorithm: String, Sendable {
+    /// Winograd F(2×2, 3×3) for 3×3, stride-1, padding-1 convolutions with at least 16 input and output channels,
+    /// im2col + GEMM for the rest.
+    case automatic
+    /// im2col + GEMM everywhere: the reference path, and the bits of runs made before the Winograd kernels.
+    case im2col
+
+    /// The process-wide choice (default ``automatic``).
+    public static var preferred: ConvolutionAlgorithm = .automatic
+}
+
 /// 2-D convolution (cross-correlation), PyTorch semantics.
 ///
 /// - Parameters:
@@ -59,10 +71,20 @@ public func conv2d(_ input: Variable, weight: Variable, bias: Variable?,
         precondition(bias.value.shape == [geometry.outChannels],
                      "conv2d: bias \(describeShape(bias.value.shape)) for \(geometry.outChannels) output channels")
     }
-    let output = convolutionForward(input: x, weight: w, bias: bias?.value, geometry: geometry)
+    let winograd = ConvolutionAlgorithm.preferred == .automatic ? WinogradGeometry(geometry) : nil
+    var output: Tensor
+    if let winograd {
+        output = winograd.forward(input: x, weight: w)
+        if let bias { output.addChannelBias(bias.value) }
+    } else {
+        output = convolutionForward(input: x, weight: w, bias: bias?.value, geometry: geometry)
+    }
     let operands = bias.map { [input, weight, $0] } ?? [input, weight]
     return Variable(value: output, operands: operands) { gradient in
-        let (inputGradient, weightGradient) = convolutionBackward(
+        let (inputGradient, weightGradient) = winograd.map {
+            $0.backward(outputGradient: gradient, input: x, weight: w,
+                        needsInput: input.requiresGradient, needsWeight: weight.requiresGradient)
+        } ?? convolutionBackward(
             outputGradient: gradient, input: x, weight: w, geometry: geometry,
             needsInput: input.requiresGradient, needsWeight: weight.requiresGradient)
         var gradients: [Tensor?] = [inputGradient, weightGradient]
@@ -71,66 +93,73 @@ public func conv2d(_ input: Variable, weight: Variable, bias: Variable?,
     }
 }
 
-/// The forward pass: output = weight ⊛ input + bias.
+/// The forward pass: output = weight ⊛ input + bias. The batch is split over ``Parallelism/workerCount`` workers.
 func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         plan: ConvolutionPlan? = nil) -> Tensor {
     let plan = plan ?? g.defaultPlan
-    let plane = g.outPlane, outChannels = g.outChannels
-    let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
     var output = Tensor(shape: g.outputShape) { out in
         guard out.count > 0 else { return }
-        let y = out.baseAddress!
-        guard groupPatch > 0 else { out.update(repeating: 0); return }
+        guard g.groupPatchSize > 0 else { out.update(repeating: 0); return }
         input.scalars.withUnsafeBufferPointer { inputBuffer in
             weight.scalars.withUnsafeBufferPointer { weightBuffer in
-                let x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!
-                let perImage = plan.perImageProducts
-                // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
-                let direct = g.isPointwise && perImage
-                let chunk = plan.imagesPerChunk
-                let columnFloats = direct ? 0 : g.patchSize * chunk * plane
-                let productFloats = perImage ? 0 : outChannels * chunk * plane
-                let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
-                let columns = scratch, products = scratch + columnFloats
-                for first in stride(from: 0, to: g.batch, by: chunk) {
-                    let count = min(chunk, g.batch - first)
-                    let leading = count * plane
-                    if !direct { g.im2col(input: x, firstImage: first, imageCount: count, columns: columns) }
-                    if perImage {
-                        for image in 0..<count {
-                            let b: UnsafePointer<Float> = direct ? x + (first + image) * g.inChannels * plane
-                                                                 : UnsafePointer(columns + image * plane)
-                            let ldb = direct ? plane : leading
-                            let target = y + (first + image) * outChannels * plane
-                            for group in 0..<g.groups {
-                                BLAS.gemm(transposeA: false, transposeB: false, m: groupOut, n: plane, k: groupPatch,
-                                          a: w + group * groupOut * groupPatch, lda: groupPatch,
-                                          b: b + group * groupPatch * ldb, ldb: ldb,
-                                          c: target + group * groupOut * plane, ldc: plane)
-                            }
-                        }
-                    } else {
-                        for group in 0..<g.groups {
-                            BLAS.gemm(transposeA: false, transposeB: false, m: groupOut, n: leading, k: groupPatch,
-                                      a: w + group * groupOut * groupPatch, lda: groupPatch,
-                                      b: columns + group * groupPatch * leading, ldb: leading,
-                                      c: products + group * groupOut * leading, ldc: leading)
-                        }
-                        // [C_out, images·plane] → [images, C_out, plane].
-                        for image in 0..<count {
-                            let target = y + (first + image) * outChannels * plane
-                            for channel in 0..<outChannels {
-                                copyFloats(from: products + channel * leading + image * plane, to: target + channel * plane,
-                                           count: plane)
-                            }
-                        }
-                    }
+                let x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!, y = out.baseAddress!
+                Parallelism.forEachRange(g.batch) { images in
+                    convolutionForward(images: images, x: x, w: w, y: y, geometry: g, plan: plan)
                 }
             }
         }
     }
     if let bias { output.addChannelBias(bias) }
     return output
+}
+
+/// The forward pass of the images `images` of the batch, on the calling thread with its own scratch space.
+private func convolutionForward(images: Range<Int>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                y: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry, plan: ConvolutionPlan) {
+    let plane = g.outPlane, outChannels = g.outChannels
+    let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
+    let perImage = plan.perImageProducts
+    // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
+    let direct = g.isPointwise && perImage
+    let chunk = plan.imagesPerChunk
+    let columnFloats = direct ? 0 : g.patchSize * chunk * plane
+    let productFloats = perImage ? 0 : outChannels * chunk * plane
+    let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
+    let columns = scratch, products = scratch + columnFloats
+    for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+        let count = min(chunk, images.upperBound - first)
+        let leading = count * plane
+        if !direct { g.im2col(input: x, firstImage: first, imageCount: count, columns: columns) }
+        if perImage {
+            for image in 0..<count {
+                let b: UnsafePointer<Float> = direct ? x + (first + image) * g.inChannels * plane
+                                                     : UnsafePointer(columns + image * plane)
+                let ldb = direct ? plane : leading
+                let target = y + (first + image) * outChannels * plane
+                for group in 0..<g.groups {
+                    BLAS.gemm(transposeA: false, transposeB: false, m: groupOut, n: plane, k: groupPatch,
+                              a: w + group * groupOut * groupPatch, lda: groupPatch,
+                              b: b + group * groupPatch * ldb, ldb: ldb,
+                              c: target + group * groupOut * plane, ldc: plane)
+                }
+            }
+        } else {
+            for group in 0..<g.groups {
+                BLAS.gemm(transposeA: false, transposeB: false, m: groupOut, n: leading, k: groupPatch,
+                          a: w + group * groupOut * groupPatch, lda: groupPatch,
+                          b: columns + group * groupPatch * leading, ldb: leading,
+                          c: products + group * groupOut * leading, ldc: leading)
+            }
+            // [C_out, images·plane] → [images, C_out, plane].
+            for image in 0..<count {
+                let target = y + (first + image) * outChannels * plane
+                for channel in 0..<outChannels {
+                    copyFloats(from: products + channel * leading + image * plane, to: target + channel * plane,
+                               count: plane)
+                }
+            }
+        }
+    }
 }
 
 extension Tensor {
@@ -168,6 +197,9 @@ func convolutionBiasGradient(_ gradient: Tensor, geometry g: ConvolutionGeometry
 }
 
 /// The backward pass: gradients with respect to the input (col2im of Wᵀ·dY) and the weight (dY·colsᵀ).
+///
+/// The batch is split over ``Parallelism/workerCount`` workers; each sums its images' weight gradient into a
+/// buffer of its own, and the buffers are added in worker order, so a given worker count always gives the same bits.
 func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, geometry g: ConvolutionGeometry,
                          needsInput: Bool, needsWeight: Bool, plan: ConvolutionPlan? = nil) -> (Tensor?, Tensor?) {
     let plan = plan ?? g.defaultPlan
@@ -181,79 +213,28 @@ func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, 
         (needsInput ? Tensor(shape: input.shape, scalars: dxStorage) : nil,
          needsWeight ? Tensor(shape: weight.shape, scalars: dwStorage) : nil)
     }
-    let plane = g.outPlane, outChannels = g.outChannels
-    let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
-    guard input.count > 0, plane > 0, groupPatch > 0, outChannels > 0 else { return results() }
-    let perImage = plan.perImageProducts
-    // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
-    let direct = g.isPointwise && perImage
-    let chunk = plan.imagesPerChunk
-    let columnFloats = direct ? 0 : g.patchSize * chunk * plane
-    let productFloats = perImage ? 0 : outChannels * chunk * plane
-    let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
-    let columns = scratch, products = scratch + columnFloats
+    guard input.count > 0, g.outPlane > 0, g.groupPatchSize > 0, g.outChannels > 0 else { return results() }
+    let shards = Parallelism.shardCount(g.batch)
+    // Workers after the first accumulate their weight gradients here, one weight-sized slice each.
+    var partialWeightGradients = [Float](repeating: 0, count: needsWeight ? (shards - 1) * weight.count : 0)
     outputGradient.scalars.withUnsafeBufferPointer { dyBuffer in
         input.scalars.withUnsafeBufferPointer { inputBuffer in
             weight.scalars.withUnsafeBufferPointer { weightBuffer in
                 dxStorage.withUnsafeMutableBufferPointer { dxBuffer in
                     dwStorage.withUnsafeMutableBufferPointer { dwBuffer in
-                        let dy = dyBuffer.baseAddress!, x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!
-                        let dx = needsInput ? dxBuffer.baseAddress : nil
-                        let dw = needsWeight ? dwBuffer.baseAddress : nil
-                        for first in stride(from: 0, to: g.batch, by: chunk) {
-                            let count = min(chunk, g.batch - first)
-                            let leading = count * plane
-                            if dw != nil && !direct { g.im2col(input: x, firstImage: first, imageCount: count, columns: columns) }
-                            if perImage {
-                                for image in 0..<count {
-                                    let dyImage = dy + (first + image) * outChannels * plane
-                                    let b: UnsafePointer<Float> = direct ? x + (first + image) * g.inChannels * plane
-                                                                         : UnsafePointer(columns + image * plane)
-                                    let ldb = direct ? plane : leading
-                                    for group in 0..<g.groups {
-                                        let dyGroup = dyImage + group * groupOut * plane
-                                        if let dw {
-                                            // dW_g += dY_g · cols_gᵀ; this image's columns are read before they are overwritten below.
-                                            BLAS.gemm(transposeA: false, transposeB: true, m: groupOut, n: groupPatch, k: plane,
-                                                      a: dyGroup, lda: plane, b: b + group * groupPatch * ldb, ldb: ldb,
-                                                      beta: 1, c: dw + group * groupOut * groupPatch, ldc: groupPatch)
-                                        }
-                                        if let dx {
-                                            let target = direct ? dx + (first + image) * g.inChannels * plane + group * groupPatch * plane
-                                                                : columns + group * groupPatch * leading + image * plane
-                                            BLAS.gemm(transposeA: true, transposeB: false, m: groupPatch, n: plane, k: groupOut,
-                                                      a: w + group * groupOut * groupPatch, lda: groupPatch,
-                                                      b: dyGroup, ldb: plane,
-                                                      c: target, ldc: direct ? plane : leading)
-                                        }
-                                    }
-                                }
-                            } else {
-                                // [images, C_out, plane] → [C_out, images·plane].
-                                for image in 0..<count {
-                                    let source = dy + (first + image) * outChannels * plane
-                                    for channel in 0..<outChannels {
-                                        copyFloats(from: source + channel * plane,
-                                                   to: products + channel * leading + image * plane, count: plane)
-                                    }
-                                }
-                                for group in 0..<g.groups {
-                                    let dyGroup = products + group * groupOut * leading
-                                    let columnGroup = columns + group * groupPatch * leading
-                                    if let dw {
-                                        BLAS.gemm(transposeA: false, transposeB: true, m: groupOut, n: groupPatch, k: leading,
-                                                  a: dyGroup, lda: leading, b: columnGroup, ldb: leading,
-                                                  beta: 1, c: dw + group * groupOut * groupPatch, ldc: groupPatch)
-                                    }
-                                    if dx != nil {
-                                        BLAS.gemm(transposeA: true, transposeB: false, m: groupPatch, n: leading, k: groupOut,
-                                                  a: w + group * groupOut * groupPatch, lda: groupPatch,
-                                                  b: dyGroup, ldb: leading, c: columnGroup, ldc: leading)
-                                    }
-                                }
+                        partialWeightGradients.withUnsafeMutableBufferPointer { partials in
+                            let operands = ConvolutionBackwardOperands(
+                                dy: dyBuffer.baseAddress!, x: inputBuffer.baseAddress!, w: weightBuffer.baseAddress!,
+                                dx: needsInput ? dxBuffer.baseAddress : nil)
+                            Parallelism.forEachShard(shards) { shard, shards in
+                                let dw = !needsWeight ? nil
+                                    : shard == 0 ? dwBuffer.baseAddress! : partials.baseAddress! + (shard - 1) * weight.count
+                                convolutionBackward(images: Parallelism.range(shard, of: shards, count: g.batch),
+                                                    operands: operands, dw: dw, geometry: g, plan: plan)
                             }
-                            if let dx, !direct {
-                                g.col2imAccumulate(columns: columns, firstImage: first, imageCount: count, inputGradient: dx)
+                            for shard in 1..<max(shards, 1) where needsWeight {
+                                BLAS.axpy(count: weight.count, alpha: 1, x: partials.baseAddress! + (shard - 1) * weight.count,
+                                          y: dwBuffer.baseAddress!)
                             }
                         }
                     }
@@ -262,4 +243,84 @@ func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, 
         }
     }
     return results()
+}
+
+/// The read-only operands of a convolution's backward pass and the input gradient it writes (nil: not wanted).
+private struct ConvolutionBackwardOperands {
+    let dy: UnsafePointer<Float>
+    let x: UnsafePointer<Float>
+    let w: UnsafePointer<Float>
+    let dx: UnsafeMutablePointer<Float>?
+}
+
+/// The backward pass of the images `images`: writes their input gradient and adds their weight gradient onto `dw`.
+private func convolutionBackward(images: Range<Int>, operands: ConvolutionBackwardOperands,
+                                 dw: UnsafeMutablePointer<Float>?, geometry g: ConvolutionGeometry, plan: ConvolutionPlan) {
+    let dy = operands.dy, x = operands.x, w = operands.w, dx = operands.dx
+    let plane = g.outPlane, outChannels = g.outChannels
+    let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
+    let perImage = plan.perImageProducts
+    // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
+    let direct = g.isPointwise && perImage
+    let chunk = plan.imagesPerChunk
+    let columnFloats = direct ? 0 : g.patchSize * chunk * plane
+    let productFloats = perImage ? 0 : outChannels * chunk * plane
+    let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
+    let columns = scratch, products = scratch + columnFloats
+    for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+        let count = min(chunk, images.upperBound - first)
+        let leading = count * plane
+        if dw != nil && !direct { g.im2col(input: x, firstImage: first, imageCount: count, columns: columns) }
+        if perImage {
+            for image in 0..<count {
+                let dyImage = dy + (first + image) * outChannels * plane
+                let b: UnsafePointer<Float> = direct ? x + (first + image) * g.inChannels * plane
+                                                     : UnsafePointer(columns + image * plane)
+                let ldb = direct ? plane : leading
+                for group in 0..<g.groups {
+                    let dyGroup = dyImage + group * groupOut * plane
+                    if let dw {
+                        // dW_g += dY_g · cols_gᵀ; this image's columns are read before they are overwritten below.
+                        BLAS.gemm(transposeA: false, transposeB: true, m: groupOut, n: groupPatch, k: plane,
+                                  a: dyGroup, lda: plane, b: b + group * groupPatch * ldb, ldb: ldb,
+                                  beta: 1, c: dw + group * groupOut * groupPatch, ldc: groupPatch)
+                    }
+                    if let dx {
+                        let target = direct ? dx + (first + image) * g.inChannels * plane + group * groupPatch * plane
+                                            : columns + group * groupPatch * leading + image * plane
+                        BLAS.gemm(transposeA: true, transposeB: false, m: groupPatch, n: plane, k: groupOut,
+                                  a: w + group * groupOut * groupPatch, lda: groupPatch,
+                                  b: dyGroup, ldb: plane,
+                                  c: target, ldc: direct ? plane : leading)
+                    }
+                }
+            }
+        } else {
+            // [images, C_out, plane] → [C_out, images·plane].
+            for image in 0..<count {
+                let source = dy + (first + image) * outChannels * plane
+                for channel in 0..<outChannels {
+                    copyFloats(from: source + channel * plane,
+                               to: products + channel * leading + image * plane, count: plane)
+                }
+            }
+            for group in 0..<g.groups {
+                let dyGroup = products + group * groupOut * leading
+                let columnGroup = columns + group * groupPatch * leading
+                if let dw {
+                    BLAS.gemm(transposeA: false, transposeB: true, m: groupOut, n: groupPatch, k: leading,
+                              a: dyGroup, lda: leading, b: columnGroup, ldb: leading,
+                              beta: 1, c: dw + group * groupOut * groupPatch, ldc: groupPatch)
+                }
+                if dx != nil {
+                    BLAS.gemm(transposeA: true, transposeB: false, m: groupPatch, n: leading, k: groupOut,
+                              a: w + group * groupOut * groupPatch, lda: groupPatch,
+                              b: dyGroup, ldb: leading, c: columnGroup, ldc: leading)
+                }
+            }
+        }
+        if let dx, !direct {
+            g.col2imAccumulate(columns: columns, firstImage: first, imageCount: count, inputGradient: dx)
+        }
+    }
 }
