@@ -37,6 +37,19 @@ public final class BatchNorm2d: Layer {
                     momentum: momentum, epsilon: epsilon)
     }
 
+    /// `relu(self(input))` in one pass when nobody observes the rectifier's input; through both layers otherwise,
+    /// so that an observer (layer-wise calibration) still sees every layer.
+    ///
+    /// - Parameters:
+    ///   - input: The input batch.
+    ///   - relu: The rectifier layer that follows this one.
+    ///   - context: The forward context.
+    public func followed(by relu: ReLU, _ input: Variable, context: inout ForwardContext) -> Variable {
+        guard context.inputObserver == nil else { return relu(self(input, context: &context), context: &context) }
+        return batchNorm2d(input, weight: weight, bias: bias, statistics: statistics, training: context.training,
+                           momentum: momentum, epsilon: epsilon, relu: true)
+    }
+
     public var localParameters: [(name: String, variable: Variable)] { [("weight", weight), ("bias", bias)] }
 
     /// `num_batches_tracked` is reported as a Float tensor of shape []; PyTorch stores it as int64.

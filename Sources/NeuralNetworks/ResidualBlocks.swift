@@ -47,10 +47,10 @@ public final class BasicBlock: Layer {
 
     /// relu(bn2(conv2(relu(bn1(conv1 x)))) + shortcut(x)).
     public func forward(_ input: Variable, context: inout ForwardContext) -> Variable {
-        var out = relu(bn1(conv1(input, context: &context), context: &context), context: &context)
+        var out = bn1.followed(by: relu, conv1(input, context: &context), context: &context)
         out = bn2(conv2(out, context: &context), context: &context)
         let identity = downsample.map { $0(input, context: &context) } ?? input
-        return relu(out + identity, context: &context)
+        return addThenReLU(out, identity, relu: relu, context: &context)
     }
 
     public var children: [(name: String, layer: any Layer)] {
@@ -107,11 +107,11 @@ public final class Bottleneck: Layer {
 
     /// relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1 x))))))) + shortcut(x)).
     public func forward(_ input: Variable, context: inout ForwardContext) -> Variable {
-        var out = relu(bn1(conv1(input, context: &context), context: &context), context: &context)
-        out = relu(bn2(conv2(out, context: &context), context: &context), context: &context)
+        var out = bn1.followed(by: relu, conv1(input, context: &context), context: &context)
+        out = bn2.followed(by: relu, conv2(out, context: &context), context: &context)
         out = bn3(conv3(out, context: &context), context: &context)
         let identity = downsample.map { $0(input, context: &context) } ?? input
-        return relu(out + identity, context: &context)
+        return addThenReLU(out, identity, relu: relu, context: &context)
     }
 
     public var children: [(name: String, layer: any Layer)] {
@@ -135,4 +135,10 @@ private func makeShortcut(inPlanes: Int, outPlanes: Int, stride: Int, kind: Shor
         let extra = outPlanes - inPlanes
         return ZeroPaddingShortcut(stride: stride, channelsBefore: extra / 2, channelsAfter: extra - extra / 2)
     }
+}
+
+/// relu(residual + identity): one fused pass unless an observer must see the rectifier's input.
+func addThenReLU(_ residual: Variable, _ identity: Variable, relu: ReLU, context: inout ForwardContext) -> Variable {
+    guard context.inputObserver == nil else { return relu(residual + identity, context: &context) }
+    return residual.addingReLU(identity)
 }

@@ -32,7 +32,18 @@ public final class Sequential: Layer {
     /// Feeds the input through every child in order.
     public func forward(_ input: Variable, context: inout ForwardContext) -> Variable {
         var x = input
-        for (_, layer) in children { x = layer(x, context: &context) }
+        var index = children.startIndex
+        while index < children.endIndex {
+            let layer = children[index].layer
+            // A batch norm followed by a rectifier runs as one fused pass (VGG's conv–bn–relu stacks).
+            if let norm = layer as? BatchNorm2d, index + 1 < children.endIndex, let relu = children[index + 1].layer as? ReLU {
+                x = norm.followed(by: relu, x, context: &context)
+                index += 2
+                continue
+            }
+            x = layer(x, context: &context)
+            index += 1
+        }
         return x
     }
 }

@@ -26,6 +26,9 @@ public final class BatchNormStatistics {
 /// running ← (1 − momentum) · running + momentum · batch); `batchesTracked` grows by one. In evaluation mode the
 /// running statistics normalise and nothing is updated.
 ///
+/// Channels are split over ``Parallelism/workerCount`` workers; every channel's arithmetic is the same whatever
+/// the worker count, so the results are too.
+///
 /// - Parameters:
 ///   - input: [N, C, H, W] (or [N, C], treated as H = W = 1).
 ///   - weight: the scale γ, [C].
@@ -34,112 +37,100 @@ public final class BatchNormStatistics {
 ///   - training: whether to use (and update with) batch statistics.
 ///   - momentum: the weight of the new batch in the running averages.
 ///   - epsilon: added to the variance for numerical stability.
+///   - relu: apply max(·, 0) to the result in the same pass (the same values as a separate ``Variable/relu()``,
+///     without a second pass over the activations forward and backward).
 public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, statistics: BatchNormStatistics,
-                        training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) -> Variable {
+                        training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5, relu: Bool = false) -> Variable {
     let x = input.value
     precondition(x.rank == 4 || x.rank == 2, "batchNorm2d: input must be [N, C, H, W], got \(describeShape(x.shape))")
-    let batch = x.shape[0], channels = x.shape[1]
-    let plane = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
+    let layout = ChannelLayout(batch: x.shape[0], channels: x.shape[1], plane: x.rank == 4 ? x.shape[2] * x.shape[3] : 1)
+    let channels = layout.channels
     for (name, tensor) in [("weight", weight.value), ("bias", bias.value),
                            ("running mean", statistics.runningMean), ("running variance", statistics.runningVariance)] {
         precondition(tensor.shape == [channels], "batchNorm2d: \(name) \(describeShape(tensor.shape)) for \(channels) channels")
     }
-    let perChannel = batch * plane
     let mean: [Float], inverseDeviation: [Float]
     if training {
-        precondition(perChannel > 1, "batchNorm2d: training needs more than one value per channel, got input \(describeShape(x.shape))")
-        let (batchMean, batchVariance) = channelMeanAndVariance(x, batch: batch, channels: channels, plane: plane)
+        precondition(layout.perChannel > 1, "batchNorm2d: training needs more than one value per channel, got input \(describeShape(x.shape))")
+        let (batchMean, batchVariance) = channelMeanAndVariance(x, layout: layout)
         mean = batchMean.map { Float($0) }
         inverseDeviation = batchVariance.map { Float(1 / ($0 + Double(epsilon)).squareRoot()) }
-        // Running statistics take the unbiased variance, as PyTorch does.
-        let correction = Double(perChannel) / Double(perChannel - 1)
-        statistics.runningMean.scalars.withUnsafeMutableBufferPointer { running in
-            for channel in 0..<channels {
-                running[channel] = (1 - momentum) * running[channel] + momentum * Float(batchMean[channel])
-            }
-        }
-        statistics.runningVariance.scalars.withUnsafeMutableBufferPointer { running in
-            for channel in 0..<channels {
-                running[channel] = (1 - momentum) * running[channel] + momentum * Float(batchVariance[channel] * correction)
-            }
-        }
-        statistics.batchesTracked += 1
+        statistics.update(mean: batchMean, biasedVariance: batchVariance, count: layout.perChannel, momentum: momentum)
     } else {
         mean = statistics.runningMean.scalars
         inverseDeviation = statistics.runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
     }
 
-    let gamma = weight.value, beta = bias.value
+    let gamma = weight.value.scalars, beta = bias.value.scalars
     // y = x · scale + shift per channel, with scale = γ / σ and shift = β − mean · scale.
+    let scale = (0..<channels).map { gamma[$0] * inverseDeviation[$0] }
+    let shift = (0..<channels).map { beta[$0] - mean[$0] * scale[$0] }
     let output = x.scalars.withUnsafeBufferPointer { source in
         Tensor(shape: x.shape) { target in
             Parallelism.forEachRange(channels) { channelRange in
-            for channel in channelRange {
-                let scale = gamma.scalars[channel] * inverseDeviation[channel]
-                let shift = beta.scalars[channel] - mean[channel] * scale
-                for image in 0..<batch {
-                    let base = (image * channels + channel) * plane
-                    for index in base..<(base + plane) { target[index] = source[index] * scale + shift }
+                for channel in channelRange {
+                    layout.forEachSlice(of: channel) { offset in
+                        scaleAndShift(source.baseAddress! + offset, into: target.baseAddress! + offset, count: layout.plane,
+                                      scale: scale[channel], shift: shift[channel], relu: relu)
+                    }
                 }
-            }
             }
         }
     }
 
     return Variable(value: output, operands: [input, weight, bias]) { gradient in
-        // Per channel: Σ dy and Σ dy · x̂, with x̂ = (x − mean) / σ recomputed rather than stored.
+        // With a fused ReLU, the gradient reaching the normalisation is zero wherever the output is (y > 0 ⟺ the
+        // rectifier passed its input).
+        let rectified: Tensor? = relu ? output : nil
         var sumGradient = [Double](repeating: 0, count: channels)
         var sumGradientNormalized = [Double](repeating: 0, count: channels)
         gradient.scalars.withUnsafeBufferPointer { dy in
             x.scalars.withUnsafeBufferPointer { source in
-              sumGradient.withUnsafeMutableBufferPointer { sumGradient in
-                sumGradientNormalized.withUnsafeMutableBufferPointer { sumGradientNormalized in
-                  Parallelism.forEachRange(channels) { channelRange in
-                for channel in channelRange {
-                    let center = mean[channel], invStd = inverseDeviation[channel]
-                    var total = 0.0, weighted = 0.0
-                    for image in 0..<batch {
-                        let base = (image * channels + channel) * plane
-                        let (partialTotal, partialDot) = sumAndCenteredDot(dy.baseAddress! + base, source.baseAddress! + base,
-                                                                           count: plane, center: center)
-                        total += Double(partialTotal)
-                        weighted += Double(partialDot)
+                withOptionalBuffer(rectified) { mask in
+                    sumGradient.withUnsafeMutableBufferPointer { sums in
+                        sumGradientNormalized.withUnsafeMutableBufferPointer { weightedSums in
+                            Parallelism.forEachRange(channels) { channelRange in
+                                for channel in channelRange {
+                                    // Per channel: Σ dy and Σ dy · x̂, with x̂ = (x − mean) / σ recomputed rather than stored.
+                                    var total = 0.0, weighted = 0.0
+                                    layout.forEachSlice(of: channel) { offset in
+                                        let (partialTotal, partialDot) = sumAndCenteredDot(
+                                            dy.baseAddress! + offset, source.baseAddress! + offset, mask: mask.map { $0 + offset },
+                                            count: layout.plane, center: mean[channel])
+                                        total += Double(partialTotal)
+                                        weighted += Double(partialDot)
+                                    }
+                                    sums[channel] = total
+                                    weightedSums[channel] = weighted * Double(inverseDeviation[channel])
+                                }
+                            }
+                        }
                     }
-                    sumGradient[channel] = total
-                    sumGradientNormalized[channel] = weighted * Double(invStd)
                 }
-                  }
-                }
-              }
             }
         }
         var inputGradient: Tensor? = nil
         if input.requiresGradient {
             inputGradient = gradient.scalars.withUnsafeBufferPointer { dy in
                 x.scalars.withUnsafeBufferPointer { source in
-                    Tensor(shape: x.shape) { dx in
-                        Parallelism.forEachRange(channels) { channelRange in
-                        for channel in channelRange {
-                            let invStd = inverseDeviation[channel], center = mean[channel]
-                            let scale = gamma.scalars[channel] * invStd
-                            if training {
-                                // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)): the batch statistics depend on x too.
-                                let meanGradient = Float(sumGradient[channel] / Double(perChannel))
-                                let meanWeighted = Float(sumGradientNormalized[channel] / Double(perChannel))
-                                for image in 0..<batch {
-                                    let base = (image * channels + channel) * plane
-                                    for index in base..<(base + plane) {
-                                        let normalized = (source[index] - center) * invStd
-                                        dx[index] = scale * (dy[index] - meanGradient - normalized * meanWeighted)
+                    withOptionalBuffer(rectified) { mask in
+                        Tensor(shape: x.shape) { dx in
+                            Parallelism.forEachRange(channels) { channelRange in
+                                for channel in channelRange {
+                                    // Training: dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), since the batch statistics
+                                    // depend on x too. Evaluation: dx = γ/σ · dy.
+                                    let meanGradient = training ? Float(sumGradient[channel] / Double(layout.perChannel)) : 0
+                                    let meanWeighted = training ? Float(sumGradientNormalized[channel] / Double(layout.perChannel)) : 0
+                                    layout.forEachSlice(of: channel) { offset in
+                                        normalizationGradient(dy.baseAddress! + offset, source.baseAddress! + offset,
+                                                              mask: mask.map { $0 + offset }, into: dx.baseAddress! + offset,
+                                                              count: layout.plane, center: mean[channel],
+                                                              inverseDeviation: inverseDeviation[channel], scale: scale[channel],
+                                                              meanGradient: meanGradient, meanWeighted: meanWeighted,
+                                                              training: training)
                                     }
                                 }
-                            } else {
-                                for image in 0..<batch {
-                                    let base = (image * channels + channel) * plane
-                                    for index in base..<(base + plane) { dx[index] = scale * dy[index] }
-                                }
                             }
-                        }
                         }
                     }
                 }
@@ -151,33 +142,101 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
     }
 }
 
+/// Where one channel's values lie in an [N, C, plane] tensor: one contiguous slice of `plane` floats per image.
+struct ChannelLayout {
+    let batch: Int
+    let channels: Int
+    let plane: Int
+
+    /// Values per channel over the batch.
+    var perChannel: Int { batch * plane }
+
+    /// Calls `body` with the offset of each image's slice of `channel`.
+    @inline(__always)
+    func forEachSlice(of channel: Int, _ body: (Int) -> Void) {
+        for image in 0..<batch { body((image * channels + channel) * plane) }
+    }
+}
+
+extension BatchNormStatistics {
+    /// Moves the running statistics towards a batch's; the variance is made unbiased first, as PyTorch does.
+    func update(mean: [Double], biasedVariance: [Double], count: Int, momentum: Float) {
+        let correction = Double(count) / Double(count - 1)
+        runningMean.scalars.withUnsafeMutableBufferPointer { running in
+            for channel in running.indices {
+                running[channel] = (1 - momentum) * running[channel] + momentum * Float(mean[channel])
+            }
+        }
+        runningVariance.scalars.withUnsafeMutableBufferPointer { running in
+            for channel in running.indices {
+                running[channel] = (1 - momentum) * running[channel] + momentum * Float(biasedVariance[channel] * correction)
+            }
+        }
+        batchesTracked += 1
+    }
+}
+
+/// Calls `body` with the tensor's storage, or with nil.
+private func withOptionalBuffer<Result>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> Result) -> Result {
+    guard let tensor else { return body(nil) }
+    return tensor.scalars.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// target = source · scale + shift (then max(·, 0) when `relu`), over `count` floats.
+@inline(__always)
+private func scaleAndShift(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int,
+                           scale: Float, shift: Float, relu: Bool) {
+    if relu {
+        for index in 0..<count { target[index] = max(source[index] * scale + shift, 0) }
+    } else {
+        for index in 0..<count { target[index] = source[index] * scale + shift }
+    }
+}
+
+/// dx = scale · (dy − meanGradient − (x − center) · inverseDeviation · meanWeighted) in training, scale · dy otherwise,
+/// with dy taken as 0 wherever `mask` (a fused ReLU's output) is not positive.
+@inline(__always)
+private func normalizationGradient(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
+                                   into dx: UnsafeMutablePointer<Float>, count: Int, center: Float,
+                                   inverseDeviation: Float, scale: Float, meanGradient: Float, meanWeighted: Float,
+                                   training: Bool) {
+    for index in 0..<count {
+        let upstream = mask.map { $0[index] > 0 ? dy[index] : 0 } ?? dy[index]
+        if training {
+            let normalized = (x[index] - center) * inverseDeviation
+            dx[index] = scale * (upstream - meanGradient - normalized * meanWeighted)
+        } else {
+            dx[index] = scale * upstream
+        }
+    }
+}
+
 /// The per-channel mean and biased variance of an [N, C, plane] tensor, two-pass in Double for accuracy.
-func channelMeanAndVariance(_ x: Tensor, batch: Int, channels: Int, plane: Int) -> ([Double], [Double]) {
-    var means = [Double](repeating: 0, count: channels)
-    var variances = [Double](repeating: 0, count: channels)
-    let perChannel = Double(max(batch * plane, 1))
+func channelMeanAndVariance(_ x: Tensor, layout: ChannelLayout) -> ([Double], [Double]) {
+    var means = [Double](repeating: 0, count: layout.channels)
+    var variances = [Double](repeating: 0, count: layout.channels)
+    let perChannel = Double(max(layout.perChannel, 1))
     x.scalars.withUnsafeBufferPointer { source in
-      means.withUnsafeMutableBufferPointer { means in
-        variances.withUnsafeMutableBufferPointer { variances in
-          Parallelism.forEachRange(channels) { channelRange in
-        for channel in channelRange {
-            var total = 0.0
-            for image in 0..<batch {
-                total += Double(sumFloats(source.baseAddress! + (image * channels + channel) * plane, count: plane))
+        means.withUnsafeMutableBufferPointer { means in
+            variances.withUnsafeMutableBufferPointer { variances in
+                Parallelism.forEachRange(layout.channels) { channelRange in
+                    for channel in channelRange {
+                        var total = 0.0
+                        layout.forEachSlice(of: channel) { offset in
+                            total += Double(sumFloats(source.baseAddress! + offset, count: layout.plane))
+                        }
+                        let mean = total / perChannel
+                        let center = Float(mean)
+                        var squares = 0.0
+                        layout.forEachSlice(of: channel) { offset in
+                            squares += Double(sumSquaredDeviations(source.baseAddress! + offset, count: layout.plane, center: center))
+                        }
+                        means[channel] = mean
+                        variances[channel] = squares / perChannel
+                    }
+                }
             }
-            let mean = total / perChannel
-            let center = Float(mean)
-            var squares = 0.0
-            for image in 0..<batch {
-                let base = source.baseAddress! + (image * channels + channel) * plane
-                squares += Double(sumSquaredDeviations(base, count: plane, center: center))
-            }
-            means[channel] = mean
-            variances[channel] = squares / perChannel
         }
-          }
-        }
-      }
     }
     return (means, variances)
 }

@@ -33,7 +33,19 @@ extension Tensor {
 
 extension Variable {
     public static func + (lhs: Variable, rhs: Variable) -> Variable {
-        Variable(value: lhs.value + rhs.value, operands: [lhs, rhs]) { gradient in [gradient, gradient] }
+        Variable(value: elementwiseSum(lhs.value, rhs.value, relu: false), operands: [lhs, rhs]) { gradient in
+            [gradient, gradient]
+        }
+    }
+
+    /// max(self + other, 0), elementwise, in one pass forward and backward (a residual block's closing add and
+    /// rectifier; the same values as `(self + other).relu()`).
+    public func addingReLU(_ other: Variable) -> Variable {
+        let output = elementwiseSum(value, other.value, relu: true)
+        return Variable(value: output, operands: [self, other]) { gradient in
+            let masked = rectifiedGradient(gradient, output: output)
+            return [masked, masked]
+        }
     }
 
     public static func - (lhs: Variable, rhs: Variable) -> Variable {
@@ -56,9 +68,15 @@ extension Variable {
     /// max(x, 0), elementwise.
     public func relu() -> Variable {
         let input = value
-        return Variable(value: input.map { max($0, 0) }, operands: [self]) { gradient in
-            [gradient.zipMap(input) { g, x in x > 0 ? g : 0 }]
+        let output = Tensor(shape: input.shape) { target in
+            input.scalars.withUnsafeBufferPointer { source in
+                Parallelism.forEachRange(source.count, grain: elementwiseGrain) { range in
+                    for index in range { target[index] = max(source[index], 0) }
+                }
+            }
         }
+        // y > 0 exactly where x > 0, so the output serves as the mask and the input need not be kept.
+        return Variable(value: output, operands: [self]) { gradient in [rectifiedGradient(gradient, output: output)] }
     }
 
     /// The same elements under another shape.
@@ -96,6 +114,42 @@ extension Variable {
         let input = value
         return Variable(value: Tensor(scalar: Float(input.squaredNorm)), operands: [self]) { gradient in
             [input * (2 * gradient.scalar)]
+        }
+    }
+}
+
+/// Element-wise kernels split work into ranges of at least this many floats: below it, handing a range to another
+/// core costs more than the loop.
+let elementwiseGrain = 1 << 15
+
+/// lhs + rhs (then max(·, 0) when `relu`), split over the workers.
+func elementwiseSum(_ lhs: Tensor, _ rhs: Tensor, relu: Bool) -> Tensor {
+    precondition(lhs.shape == rhs.shape, "elementwise operation on \(describeShape(lhs.shape)) and \(describeShape(rhs.shape))")
+    return lhs.scalars.withUnsafeBufferPointer { left in
+        rhs.scalars.withUnsafeBufferPointer { right in
+            Tensor(shape: lhs.shape) { target in
+                Parallelism.forEachRange(target.count, grain: elementwiseGrain) { range in
+                    if relu {
+                        for index in range { target[index] = max(left[index] + right[index], 0) }
+                    } else {
+                        for index in range { target[index] = left[index] + right[index] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The gradient through a rectifier: `gradient` where the rectifier's `output` is positive, 0 elsewhere.
+func rectifiedGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
+    precondition(gradient.shape == output.shape, "rectifier gradient \(describeShape(gradient.shape)) for output \(describeShape(output.shape))")
+    return gradient.scalars.withUnsafeBufferPointer { upstream in
+        output.scalars.withUnsafeBufferPointer { gate in
+            Tensor(shape: gradient.shape) { target in
+                Parallelism.forEachRange(target.count, grain: elementwiseGrain) { range in
+                    for index in range { target[index] = gate[index] > 0 ? upstream[index] : 0 }
+                }
+            }
         }
     }
 }

@@ -80,9 +80,10 @@ func sumSquaredDeviations(_ source: UnsafePointer<Float>, count: Int, center: Fl
     return total
 }
 
-/// Σ y and Σ y·(x − center) over `count` pairs, accumulated in eight lanes (the sums of a batch-norm backward pass).
+/// Σ y and Σ y·(x − center) over `count` pairs, accumulated in eight lanes (the sums of a batch-norm backward pass);
+/// y counts as 0 wherever `mask` is given and not positive (the gradient through a fused ReLU).
 @inline(__always)
-func sumAndCenteredDot(_ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+func sumAndCenteredDot(_ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, count: Int,
                        center: Float) -> (Float, Float) {
     let yBytes = UnsafeRawPointer(y), xBytes = UnsafeRawPointer(x)
     let centers = SIMD8<Float>(repeating: center)
@@ -90,15 +91,20 @@ func sumAndCenteredDot(_ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, cou
     var index = 0
     while index &+ 8 <= count {
         let offset = index &* 4
-        let yLanes = yBytes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        var yLanes = yBytes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        if let mask {
+            let gate = UnsafeRawPointer(mask).loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            yLanes.replace(with: 0, where: gate .<= 0)
+        }
         sums += yLanes
         dots += yLanes * (xBytes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - centers)
         index &+= 8
     }
     var sum = sums.sum(), dot = dots.sum()
     while index < count {
-        sum += y[index]
-        dot += y[index] * (x[index] - center)
+        let upstream = mask.map { $0[index] > 0 ? y[index] : 0 } ?? y[index]
+        sum += upstream
+        dot += upstream * (x[index] - center)
         index &+= 1
     }
     return (sum, dot)
