@@ -36,7 +36,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // Engine, layers, data, files.
-        .target(name: "TensorEngine", dependencies: ["COpenBLAS"], swiftSettings: languageMode),
+        // Vectorised C kernels compiled for AVX2 / AVX-512 and chosen at run time (the package builds for baseline x86-64).
+        .target(name: "CTensorKernels"),
+        .target(name: "TensorEngine", dependencies: ["COpenBLAS", "CTensorKernels"], swiftSettings: languageMode),
         .target(name: "NeuralNetworks", dependencies: ["TensorEngine"], swiftSettings: languageMode),
         .target(name: "Datasets", dependencies: ["TensorEngine", "CZlib"], swiftSettings: languageMode),
         .target(name: "Checkpoints", dependencies: ["TensorEngine"], swiftSettings: languageMode),

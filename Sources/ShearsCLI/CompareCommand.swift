@@ -62,7 +62,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let experiment = try makeExperiment()
         try experiment.validate(registry: BuiltInMethods.registry)
-        try runtime.applyThreads(model: experiment.model)
+        try runtime.applyThreads()
         let reporter = runtime.reporter()
         let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
                                     outputDirectory: URL(fileURLWithPath: out), reporter: reporter)

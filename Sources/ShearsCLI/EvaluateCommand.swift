@@ -22,7 +22,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runtime.applyThreads(model: model)
+        try runtime.applyThreads()
         let (splits, _) = try data.load(seed: seed)
         let network = try makeModel(model, for: splits, seed: seed)
         try loadWeights(weights, into: network)

@@ -22,7 +22,7 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         guard let outPath = out ?? resume else { throw ValidationError("give --out DIR (or --resume DIR to continue a run)") }
         if let resume, let out, resume != out { throw ValidationError("--resume \(resume) and --out \(out) differ; give one folder") }
-        try runtime.applyThreads(model: model)
+        try runtime.applyThreads()
         let experiment = try pruning.experiment(model: model, data: data, methods: [method], denseWeights: weights, seeds: [seed])
         try experiment.validate(registry: BuiltInMethods.registry)
 

@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runtime.applyThreads(model: model)
+        try runtime.applyThreads()
         let settings = OptimizerSettings(learningRate: lr, momentum: momentum, weightDecay: weightDecay, cosine: cosine)
         try settings.validate(phase: "training")
         let (splits, standardization) = try data.load(seed: seed)

@@ -8,8 +8,10 @@ import Dispatch
 /// the GEMMs of a convolution chunk are too small to share (resnet20 ran slower on two OpenBLAS threads than on one),
 /// while the element-wise work around them (im2col, batch norm, ReLU) was not parallel at all.
 ///
-/// Results depend on the worker count only through the order in which partial weight gradients are summed
-/// (floating-point reassociation); the same worker count always gives the same bits.
+/// Results do not depend on the worker count. Operations that split a batch cut it into ``batchSlices`` slices
+/// whatever the number of workers (each slice is one unit of GEMM work with its own partial weight gradient, summed in
+/// slice order), and workers only decide who computes which slice; operations split by channel or element range
+/// compute every element the same way whoever computes it.
 public enum Parallelism {
     /// The number of workers an operation splits into: the innermost ``withWorkers(_:_:)`` scope's count, else the
     /// process-wide ``defaultWorkerCount``.
@@ -58,6 +60,23 @@ public enum Parallelism {
         DispatchQueue.concurrentPerform(iterations: shards) { shard in body(shard, shards) }
         if blasThreads != 1 { BLAS.threadCount = blasThreads }
     }
+
+    /// How many slices a batch-split operation cuts its batch into, independent of the worker count so that the
+    /// results are too. It bounds how many workers such an operation keeps busy.
+    public static let batchSlices = 4
+
+    /// Cuts `0 ..< count` into `slices` contiguous, near-equal ranges and runs `body(slice, range)` for each; workers
+    /// take consecutive groups of slices, in parallel. The slices, and so the arithmetic, are the same for any
+    /// worker count.
+    static func forEachSlice(_ count: Int, slices: Int, _ body: (_ slice: Int, _ range: Range<Int>) -> Void) {
+        let workers = min(workerCount, slices)
+        forEachShard(workers) { shard, shards in
+            for slice in range(shard, of: shards, count: slices) { body(slice, range(slice, of: slices, count: count)) }
+        }
+    }
+
+    /// The number of slices ``forEachSlice(_:slices:_:)`` should cut a batch of `count` images into.
+    static func sliceCount(batch count: Int) -> Int { max(1, min(batchSlices, count)) }
 
     /// Splits `0 ..< count` into contiguous ranges of at least `grain` units and runs `body` on each, in parallel.
     static func forEachRange(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {

@@ -177,3 +177,21 @@ func naiveConvolutionBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, _ c: Convo
         #expect(b.gradient?.scalars == [16, 16, 16])
     }
 }
+
+@Suite struct ConvolutionWorkerTests {
+    @Test(arguments: [ConvolutionCase(batch: 7, inChannels: 3, height: 9, width: 9, outChannels: 4, stride: (2, 2), padding: (1, 1)),
+                      ConvolutionCase(batch: 6, inChannels: 2, height: 12, width: 12, outChannels: 3, kernel: (5, 5))])
+    func im2colResultsDoNotDependOnTheWorkerCount(_ c: ConvolutionCase) {
+        let x = seededNormalTensor(c.inputShape, seed: 60), w = seededNormalTensor(c.weightShape, seed: 61)
+        let b = seededNormalTensor([c.outChannels], seed: 62)
+        func run() -> (Tensor, Tensor?, Tensor?, Tensor?) {
+            let input = Variable(x, requiresGradient: true), weight = Variable(w, requiresGradient: true)
+            let bias = Variable(b, requiresGradient: true)
+            let y = conv2d(input, weight: weight, bias: bias, stride: c.stride, padding: c.padding)
+            y.backward(seed: seededNormalTensor(y.shape, seed: 63))
+            return (y.value, input.gradient, weight.gradient, bias.gradient)
+        }
+        let one = Parallelism.withWorkers(1, run), two = Parallelism.withWorkers(2, run)
+        #expect(one.0 == two.0 && one.1 == two.1 && one.2 == two.2 && one.3 == two.3)
+    }
+}

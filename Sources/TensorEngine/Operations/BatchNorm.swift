@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// Batch normalisation over the channel dimension of NCHW tensors, PyTorch semantics.
 
 /// The running statistics of one batch-norm layer, updated in place by ``batchNorm2d`` in training mode.
@@ -70,8 +72,8 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
             Parallelism.forEachRange(channels) { channelRange in
                 for channel in channelRange {
                     layout.forEachSlice(of: channel) { offset in
-                        scaleAndShift(source.baseAddress! + offset, into: target.baseAddress! + offset, count: layout.plane,
-                                      scale: scale[channel], shift: shift[channel], relu: relu)
+                        shears_scale_shift(source.baseAddress! + offset, target.baseAddress! + offset, layout.plane,
+                                           scale[channel], shift[channel], relu ? 1 : 0)
                     }
                 }
             }
@@ -84,50 +86,34 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
         let rectified: Tensor? = relu ? output : nil
         var sumGradient = [Double](repeating: 0, count: channels)
         var sumGradientNormalized = [Double](repeating: 0, count: channels)
+        let needsInput = input.requiresGradient
+        var inputGradient = needsInput ? Tensor(shape: x.shape) { _ in } : nil
         gradient.scalars.withUnsafeBufferPointer { dy in
             x.scalars.withUnsafeBufferPointer { source in
                 withOptionalBuffer(rectified) { mask in
-                    sumGradient.withUnsafeMutableBufferPointer { sums in
-                        sumGradientNormalized.withUnsafeMutableBufferPointer { weightedSums in
-                            Parallelism.forEachRange(channels) { channelRange in
-                                for channel in channelRange {
-                                    // Per channel: Σ dy and Σ dy · x̂, with x̂ = (x − mean) / σ recomputed rather than stored.
-                                    var total = 0.0, weighted = 0.0
-                                    layout.forEachSlice(of: channel) { offset in
-                                        let (partialTotal, partialDot) = sumAndCenteredDot(
-                                            dy.baseAddress! + offset, source.baseAddress! + offset, mask: mask.map { $0 + offset },
-                                            count: layout.plane, center: mean[channel])
-                                        total += Double(partialTotal)
-                                        weighted += Double(partialDot)
-                                    }
-                                    sums[channel] = total
-                                    weightedSums[channel] = weighted * Double(inverseDeviation[channel])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        var inputGradient: Tensor? = nil
-        if input.requiresGradient {
-            inputGradient = gradient.scalars.withUnsafeBufferPointer { dy in
-                x.scalars.withUnsafeBufferPointer { source in
-                    withOptionalBuffer(rectified) { mask in
-                        Tensor(shape: x.shape) { dx in
-                            Parallelism.forEachRange(channels) { channelRange in
-                                for channel in channelRange {
-                                    // Training: dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), since the batch statistics
-                                    // depend on x too. Evaluation: dx = γ/σ · dy.
-                                    let meanGradient = training ? Float(sumGradient[channel] / Double(layout.perChannel)) : 0
-                                    let meanWeighted = training ? Float(sumGradientNormalized[channel] / Double(layout.perChannel)) : 0
-                                    layout.forEachSlice(of: channel) { offset in
-                                        normalizationGradient(dy.baseAddress! + offset, source.baseAddress! + offset,
-                                                              mask: mask.map { $0 + offset }, into: dx.baseAddress! + offset,
-                                                              count: layout.plane, center: mean[channel],
-                                                              inverseDeviation: inverseDeviation[channel], scale: scale[channel],
-                                                              meanGradient: meanGradient, meanWeighted: meanWeighted,
-                                                              training: training)
+                    withOptionalMutableBuffer(&inputGradient) { dx in
+                        sumGradient.withUnsafeMutableBufferPointer { sums in
+                            sumGradientNormalized.withUnsafeMutableBufferPointer { weightedSums in
+                                // One channel at a time, its sums and then its input gradient, so the second pass
+                                // reads the channel's values from cache rather than from memory.
+                                Parallelism.forEachRange(channels) { channelRange in
+                                    for channel in channelRange {
+                                        let (total, weighted) = channelGradientSums(
+                                            dy: dy.baseAddress!, x: source.baseAddress!, mask: mask, layout: layout,
+                                            channel: channel, center: mean[channel])
+                                        sums[channel] = total
+                                        weightedSums[channel] = weighted * Double(inverseDeviation[channel])
+                                        guard let dx else { continue }
+                                        // Training: dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), since the batch
+                                        // statistics depend on x too. Evaluation: dx = γ/σ · dy.
+                                        let meanGradient = training ? Float(sums[channel] / Double(layout.perChannel)) : 0
+                                        let meanWeighted = training ? Float(weightedSums[channel] / Double(layout.perChannel)) : 0
+                                        layout.forEachSlice(of: channel) { offset in
+                                            shears_normalization_gradient(
+                                                dy.baseAddress! + offset, source.baseAddress! + offset, mask.map { $0 + offset },
+                                                dx + offset, layout.plane, mean[channel], inverseDeviation[channel],
+                                                scale[channel], meanGradient, meanWeighted, training ? 1 : 0)
+                                        }
                                     }
                                 }
                             }
@@ -140,6 +126,21 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
                 weight.requiresGradient ? Tensor(shape: [channels], scalars: sumGradientNormalized.map { Float($0) }) : nil,
                 bias.requiresGradient ? Tensor(shape: [channels], scalars: sumGradient.map { Float($0) }) : nil]
     }
+}
+
+/// Σ g and Σ g · (x − center) over one channel (g: the output gradient, zero where a fused ReLU's output is not
+/// positive), each image's slice summed in Float and the slices in Double.
+private func channelGradientSums(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
+                                 layout: ChannelLayout, channel: Int, center: Float) -> (Double, Double) {
+    var total = 0.0, weighted = 0.0
+    layout.forEachSlice(of: channel) { offset in
+        var partialTotal: Float = 0, partialDot: Float = 0
+        shears_sum_and_centered_dot(dy + offset, x + offset, mask.map { $0 + offset }, layout.plane, center,
+                                    &partialTotal, &partialDot)
+        total += Double(partialTotal)
+        weighted += Double(partialDot)
+    }
+    return (total, weighted)
 }
 
 /// Where one channel's values lie in an [N, C, plane] tensor: one contiguous slice of `plane` floats per image.
@@ -176,39 +177,17 @@ extension BatchNormStatistics {
     }
 }
 
+/// Calls `body` with the tensor's mutable storage, or with nil.
+private func withOptionalMutableBuffer<Result>(_ tensor: inout Tensor?,
+                                               _ body: (UnsafeMutablePointer<Float>?) -> Result) -> Result {
+    guard tensor != nil else { return body(nil) }
+    return tensor!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+}
+
 /// Calls `body` with the tensor's storage, or with nil.
 private func withOptionalBuffer<Result>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> Result) -> Result {
     guard let tensor else { return body(nil) }
     return tensor.scalars.withUnsafeBufferPointer { body($0.baseAddress!) }
-}
-
-/// target = source · scale + shift (then max(·, 0) when `relu`), over `count` floats.
-@inline(__always)
-private func scaleAndShift(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int,
-                           scale: Float, shift: Float, relu: Bool) {
-    if relu {
-        for index in 0..<count { target[index] = max(source[index] * scale + shift, 0) }
-    } else {
-        for index in 0..<count { target[index] = source[index] * scale + shift }
-    }
-}
-
-/// dx = scale · (dy − meanGradient − (x − center) · inverseDeviation · meanWeighted) in training, scale · dy otherwise,
-/// with dy taken as 0 wherever `mask` (a fused ReLU's output) is not positive.
-@inline(__always)
-private func normalizationGradient(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
-                                   into dx: UnsafeMutablePointer<Float>, count: Int, center: Float,
-                                   inverseDeviation: Float, scale: Float, meanGradient: Float, meanWeighted: Float,
-                                   training: Bool) {
-    for index in 0..<count {
-        let upstream = mask.map { $0[index] > 0 ? dy[index] : 0 } ?? dy[index]
-        if training {
-            let normalized = (x[index] - center) * inverseDeviation
-            dx[index] = scale * (upstream - meanGradient - normalized * meanWeighted)
-        } else {
-            dx[index] = scale * upstream
-        }
-    }
 }
 
 /// The per-channel mean and biased variance of an [N, C, plane] tensor, two-pass in Double for accuracy.
@@ -223,13 +202,13 @@ func channelMeanAndVariance(_ x: Tensor, layout: ChannelLayout) -> ([Double], [D
                     for channel in channelRange {
                         var total = 0.0
                         layout.forEachSlice(of: channel) { offset in
-                            total += Double(sumFloats(source.baseAddress! + offset, count: layout.plane))
+                            total += Double(shears_sum(source.baseAddress! + offset, layout.plane))
                         }
                         let mean = total / perChannel
                         let center = Float(mean)
                         var squares = 0.0
                         layout.forEachSlice(of: channel) { offset in
-                            squares += Double(sumSquaredDeviations(source.baseAddress! + offset, count: layout.plane, center: center))
+                            squares += Double(shears_sum_squared_deviations(source.baseAddress! + offset, layout.plane, center))
                         }
                         means[channel] = mean
                         variances[channel] = squares / perChannel

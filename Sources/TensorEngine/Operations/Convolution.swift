@@ -103,7 +103,7 @@ func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g
         input.scalars.withUnsafeBufferPointer { inputBuffer in
             weight.scalars.withUnsafeBufferPointer { weightBuffer in
                 let x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!, y = out.baseAddress!
-                Parallelism.forEachRange(g.batch) { images in
+                Parallelism.forEachSlice(g.batch, slices: Parallelism.sliceCount(batch: g.batch)) { _, images in
                     convolutionForward(images: images, x: x, w: w, y: y, geometry: g, plan: plan)
                 }
             }
@@ -198,8 +198,8 @@ func convolutionBiasGradient(_ gradient: Tensor, geometry g: ConvolutionGeometry
 
 /// The backward pass: gradients with respect to the input (col2im of Wᵀ·dY) and the weight (dY·colsᵀ).
 ///
-/// The batch is split over ``Parallelism/workerCount`` workers; each sums its images' weight gradient into a
-/// buffer of its own, and the buffers are added in worker order, so a given worker count always gives the same bits.
+/// The batch is cut into ``Parallelism/batchSlices`` slices; each sums its images' weight gradient into a buffer of
+/// its own, and the buffers are added in slice order, so the bits do not depend on how many workers share the slices.
 func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, geometry g: ConvolutionGeometry,
                          needsInput: Bool, needsWeight: Bool, plan: ConvolutionPlan? = nil) -> (Tensor?, Tensor?) {
     let plan = plan ?? g.defaultPlan
@@ -214,9 +214,9 @@ func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, 
          needsWeight ? Tensor(shape: weight.shape, scalars: dwStorage) : nil)
     }
     guard input.count > 0, g.outPlane > 0, g.groupPatchSize > 0, g.outChannels > 0 else { return results() }
-    let shards = Parallelism.shardCount(g.batch)
-    // Workers after the first accumulate their weight gradients here, one weight-sized slice each.
-    var partialWeightGradients = [Float](repeating: 0, count: needsWeight ? (shards - 1) * weight.count : 0)
+    let slices = Parallelism.sliceCount(batch: g.batch)
+    // Slices after the first accumulate their weight gradients here, one weight-sized part each.
+    var partialWeightGradients = [Float](repeating: 0, count: needsWeight ? (slices - 1) * weight.count : 0)
     outputGradient.scalars.withUnsafeBufferPointer { dyBuffer in
         input.scalars.withUnsafeBufferPointer { inputBuffer in
             weight.scalars.withUnsafeBufferPointer { weightBuffer in
@@ -226,14 +226,13 @@ func convolutionBackward(outputGradient: Tensor, input: Tensor, weight: Tensor, 
                             let operands = ConvolutionBackwardOperands(
                                 dy: dyBuffer.baseAddress!, x: inputBuffer.baseAddress!, w: weightBuffer.baseAddress!,
                                 dx: needsInput ? dxBuffer.baseAddress : nil)
-                            Parallelism.forEachShard(shards) { shard, shards in
+                            Parallelism.forEachSlice(g.batch, slices: slices) { slice, images in
                                 let dw = !needsWeight ? nil
-                                    : shard == 0 ? dwBuffer.baseAddress! : partials.baseAddress! + (shard - 1) * weight.count
-                                convolutionBackward(images: Parallelism.range(shard, of: shards, count: g.batch),
-                                                    operands: operands, dw: dw, geometry: g, plan: plan)
+                                    : slice == 0 ? dwBuffer.baseAddress! : partials.baseAddress! + (slice - 1) * weight.count
+                                convolutionBackward(images: images, operands: operands, dw: dw, geometry: g, plan: plan)
                             }
-                            for shard in 1..<max(shards, 1) where needsWeight {
-                                BLAS.axpy(count: weight.count, alpha: 1, x: partials.baseAddress! + (shard - 1) * weight.count,
+                            for slice in 1..<slices where needsWeight {
+                                BLAS.axpy(count: weight.count, alpha: 1, x: partials.baseAddress! + (slice - 1) * weight.count,
                                           y: dwBuffer.baseAddress!)
                             }
                         }

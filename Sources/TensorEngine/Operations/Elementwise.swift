@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// Elementwise arithmetic and activations on autograd variables.
 
 extension Tensor {
@@ -129,11 +131,9 @@ func elementwiseSum(_ lhs: Tensor, _ rhs: Tensor, relu: Bool) -> Tensor {
         rhs.scalars.withUnsafeBufferPointer { right in
             Tensor(shape: lhs.shape) { target in
                 Parallelism.forEachRange(target.count, grain: elementwiseGrain) { range in
-                    if relu {
-                        for index in range { target[index] = max(left[index] + right[index], 0) }
-                    } else {
-                        for index in range { target[index] = left[index] + right[index] }
-                    }
+                    let start = range.lowerBound
+                    shears_add(left.baseAddress! + start, right.baseAddress! + start, target.baseAddress! + start,
+                               range.count, relu ? 1 : 0)
                 }
             }
         }
@@ -147,7 +147,9 @@ func rectifiedGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
         output.scalars.withUnsafeBufferPointer { gate in
             Tensor(shape: gradient.shape) { target in
                 Parallelism.forEachRange(target.count, grain: elementwiseGrain) { range in
-                    for index in range { target[index] = gate[index] > 0 ? upstream[index] : 0 }
+                    let start = range.lowerBound
+                    shears_rectified_gradient(upstream.baseAddress! + start, gate.baseAddress! + start,
+                                              target.baseAddress! + start, range.count)
                 }
             }
         }

@@ -41,6 +41,31 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// self · op(other), with the rows of `self` (the images of a batch) cut into ``Parallelism/batchSlices``
+    /// slices shared by the workers: one GEMM per slice, the same calls whatever the worker count.
+    func matmulSplittingRows(_ other: Tensor, transposeOther: Bool = false) -> Tensor {
+        precondition(rank == 2 && other.rank == 2,
+                     "matmul needs rank-2 tensors, got \(describeShape(shape)) and \(describeShape(other.shape))")
+        let rows = shape[0], k = shape[1]
+        let n = transposeOther ? other.shape[0] : other.shape[1]
+        precondition(k == (transposeOther ? other.shape[1] : other.shape[0]),
+                     "matmul inner dimensions differ: \(describeShape(shape)) and \(describeShape(other.shape))")
+        guard k > 0 else { return matmul(other, transposeOther: transposeOther) }
+        return scalars.withUnsafeBufferPointer { a in
+            other.scalars.withUnsafeBufferPointer { b in
+                Tensor(shape: [rows, n]) { c in
+                    Parallelism.forEachSlice(rows, slices: Parallelism.sliceCount(batch: rows)) { _, range in
+                        BLAS.gemm(transposeA: false, transposeB: transposeOther, m: range.count, n: n, k: k,
+                                  a: a.baseAddress! + range.lowerBound * k, lda: k, b: b.baseAddress!, ldb: other.shape[1],
+                                  c: c.baseAddress! + range.lowerBound * n, ldc: n)
+                    }
+                }
+            }
+        }
+    }
+}
+
 extension Variable {
     /// The matrix product of two rank-2 variables.
     public func matmul(_ other: Variable) -> Variable {
@@ -56,7 +81,7 @@ public func linear(_ input: Variable, weight: Variable, bias: Variable?) -> Vari
     let x = input.value, w = weight.value
     precondition(x.rank == 2 && w.rank == 2 && x.shape[1] == w.shape[1],
                  "linear: input \(describeShape(x.shape)) does not fit weight \(describeShape(w.shape))")
-    var output = x.matmul(w, transposeOther: true)
+    var output = x.matmulSplittingRows(w, transposeOther: true)
     if let bias {
         let outFeatures = w.shape[0]
         precondition(bias.value.shape == [outFeatures], "linear: bias \(describeShape(bias.value.shape)) for \(outFeatures) outputs")
@@ -72,7 +97,7 @@ public func linear(_ input: Variable, weight: Variable, bias: Variable?) -> Vari
     let operands = bias.map { [input, weight, $0] } ?? [input, weight]
     return Variable(value: output, operands: operands) { gradient in
         var gradients: [Tensor?] = [
-            input.requiresGradient ? gradient.matmul(w) : nil,
+            input.requiresGradient ? gradient.matmulSplittingRows(w) : nil,
             weight.requiresGradient ? gradient.matmul(x, transposeSelf: true) : nil,
         ]
         if bias != nil { gradients.append(gradient.sumOverRows()) }

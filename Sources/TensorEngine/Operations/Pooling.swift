@@ -69,11 +69,12 @@ public func maxPool2d(_ input: Variable, kernelSize: (Int, Int), stride: (Int, I
     let output = input.value.scalars.withUnsafeBufferPointer { x in
         argmax.withUnsafeMutableBufferPointer { indices in
             Tensor(shape: g.outputShape) { y in
+              Parallelism.forEachRange(g.planes, grain: maxPoolPlaneGrain(g)) { planes in
                 if g.isUnpaddedTwoByTwo {
-                    maxPoolTwoByTwo(x.baseAddress!, y.baseAddress!, indices.baseAddress!, geometry: g)
+                    maxPoolTwoByTwo(x.baseAddress!, y.baseAddress!, indices.baseAddress!, planes: planes, geometry: g)
                     return
                 }
-                for plane in 0..<g.planes {
+                for plane in planes {
                     let source = x.baseAddress! + plane * inPlane
                     let outBase = plane * outPlane
                     for outRow in 0..<g.outHeight {
@@ -99,6 +100,7 @@ public func maxPool2d(_ input: Variable, kernelSize: (Int, Int), stride: (Int, I
                         }
                     }
                 }
+              }
             }
         }
     }
@@ -107,11 +109,13 @@ public func maxPool2d(_ input: Variable, kernelSize: (Int, Int), stride: (Int, I
         gradient.scalars.withUnsafeBufferPointer { dy in
             argmax.withUnsafeBufferPointer { indices in
                 result.scalars.withUnsafeMutableBufferPointer { dx in
-                    for plane in 0..<g.planes {
-                        let target = dx.baseAddress! + plane * inPlane
-                        let outBase = plane * outPlane
-                        for index in 0..<outPlane {
-                            target[Int(indices[outBase + index])] += dy[outBase + index]
+                    Parallelism.forEachRange(g.planes, grain: maxPoolPlaneGrain(g)) { planes in
+                        for plane in planes {
+                            let target = dx.baseAddress! + plane * inPlane
+                            let outBase = plane * outPlane
+                            for index in 0..<outPlane {
+                                target[Int(indices[outBase + index])] += dy[outBase + index]
+                            }
                         }
                     }
                 }
@@ -217,9 +221,9 @@ extension PoolingGeometry {
 /// with selects instead of branches (which of four values wins is unpredictable; the branchy loop took a tenth of a
 /// LeNet-5 training step). Ties keep the first maximum, and NaN wins, as in the general path.
 private func maxPoolTwoByTwo(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                             _ indices: UnsafeMutablePointer<Int32>, geometry g: PoolingGeometry) {
+                             _ indices: UnsafeMutablePointer<Int32>, planes: Range<Int>, geometry g: PoolingGeometry) {
     let width = g.width, outWidth = g.outWidth, outHeight = g.outHeight
-    for plane in 0..<g.planes {
+    for plane in planes {
         let source = x + plane * g.inPlane
         let target = y + plane * g.outPlane
         let targetIndices = indices + plane * g.outPlane
@@ -252,3 +256,6 @@ private func maxPoolTwoByTwo(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointe
         }
     }
 }
+
+/// The fewest planes worth handing to another worker: about 2¹⁵ input floats.
+private func maxPoolPlaneGrain(_ g: PoolingGeometry) -> Int { max(1, (1 << 15) / max(g.inPlane, 1)) }

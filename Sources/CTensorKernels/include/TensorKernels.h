@@ -1,0 +1,58 @@
+// Hot element-wise kernels of the tensor engine, in C so that they can be compiled for the vector units the CPU
+// has (AVX2 + FMA, AVX-512) and chosen at run time, while the package itself builds for baseline x86-64. Swift's
+// SIMD types on baseline x86-64 map to 128-bit registers, and the 16-input Winograd transforms spilled most of
+// their values to the stack there.
+//
+// Layout conventions (see Sources/TensorEngine/Operations/Winograd.swift): a staging plane is row-major with
+// `columns` floats per row; the 16 transform-domain values of tile (tile_row, tile_column) of one channel lie at
+// out[position * stride + tile_row * tile_columns + tile_column] for position = 4 * row + column of the 4×4 tile.
+#ifndef SHEARS_TENSOR_KERNELS_H
+#define SHEARS_TENSOR_KERNELS_H
+
+#include <stddef.h>
+
+/// V = Bᵀ d B for every 4×4 window (stride 2) of a zero-padded staging plane, written to the 16 position streams.
+void shears_winograd_input_plane(const float *staging, long columns, long tile_rows, long tile_columns,
+                                 float *out, long stride);
+
+/// Y = Aᵀ M A for every tile, from the 16 position streams, into a staging plane (2 rows and 2 columns per tile).
+void shears_winograd_output_plane(const float *products, long stride, long tile_rows, long tile_columns,
+                                  float *staging, long columns);
+
+/// dM = A dY Aᵀ for every tile, from a zero-padded staging plane of the output gradient, into the 16 streams.
+void shears_winograd_output_gradient_plane(const float *staging, long columns, long tile_rows, long tile_columns,
+                                           float *out, long stride);
+
+/// Σ B dV Bᵀ over the overlapping 4×4 windows, from the 16 streams, added onto a zeroed staging plane.
+void shears_winograd_input_gradient_plane(const float *gradients, long stride, long tile_rows, long tile_columns,
+                                          float *staging, long columns);
+
+/// Σ x over n floats, in 16 lanes combined in a fixed order.
+float shears_sum(const float *x, long n);
+
+/// Σ (x − center)² over n floats, in 16 lanes.
+float shears_sum_squared_deviations(const float *x, long n, float center);
+
+/// y = x · scale + shift, then max(·, 0) when relu is non-zero.
+void shears_scale_shift(const float *x, float *y, long n, float scale, float shift, int relu);
+
+/// Σ g and Σ g · (x − center), with g = dy where mask is NULL or positive, else 0 (a fused ReLU's gradient).
+void shears_sum_and_centered_dot(const float *dy, const float *x, const float *mask, long n, float center,
+                                 float *sum, float *dot);
+
+/// Batch norm's input gradient over n floats (g masked as in shears_sum_and_centered_dot):
+/// training: scale · (g − mean_gradient − (x − center) · inverse_deviation · mean_weighted); else scale · g.
+void shears_normalization_gradient(const float *dy, const float *x, const float *mask, float *dx, long n, float center,
+                                   float inverse_deviation, float scale, float mean_gradient, float mean_weighted,
+                                   int training);
+
+/// result = gradient where output > 0, else 0 (the gradient through a rectifier, from its output).
+void shears_rectified_gradient(const float *gradient, const float *output, float *result, long n);
+
+/// y = a + b, then max(·, 0) when relu is non-zero.
+void shears_add(const float *a, const float *b, float *y, long n, int relu);
+
+/// The name of the instruction set the kernels run with on this CPU ("avx512", "avx2" or "baseline").
+const char *shears_kernel_instruction_set(void);
+
+#endif

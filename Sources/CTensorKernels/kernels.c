@@ -1,0 +1,118 @@
+// Compiles the kernels once per instruction set and picks the best one the CPU supports, once per process.
+#include "TensorKernels.h"
+
+// No fused multiply-add contraction: every variant must round exactly as the baseline does.
+#pragma clang fp contract(off)
+
+#define KERNEL(name) name##_baseline
+#include "winograd_body.h"
+#include "elementwise_body.h"
+#undef KERNEL
+
+#if defined(__x86_64__) && defined(__clang__)
+#define SHEARS_HAS_X86_VARIANTS 1
+
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#define KERNEL(name) name##_avx2
+#include "winograd_body.h"
+#include "elementwise_body.h"
+#undef KERNEL
+#pragma clang attribute pop
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx2,fma"))), apply_to = function)
+#define KERNEL(name) name##_avx512
+#include "winograd_body.h"
+#include "elementwise_body.h"
+#undef KERNEL
+#pragma clang attribute pop
+#endif
+
+/// 0 baseline, 1 AVX2 + FMA, 2 AVX-512; decided on first use.
+static int instruction_set(void) {
+    static int chosen = -1;
+    if (chosen < 0) {
+        int level = 0;
+#ifdef SHEARS_HAS_X86_VARIANTS
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+        if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) level = 2;
+#endif
+        chosen = level;
+    }
+    return chosen;
+}
+
+const char *shears_kernel_instruction_set(void) {
+    static const char *names[] = {"baseline", "avx2", "avx512"};
+    return names[instruction_set()];
+}
+
+#ifdef SHEARS_HAS_X86_VARIANTS
+#define DISPATCH(name, ...)                                    \
+    switch (instruction_set()) {                               \
+    case 2: name##_avx512(__VA_ARGS__); return;                \
+    case 1: name##_avx2(__VA_ARGS__); return;                  \
+    default: name##_baseline(__VA_ARGS__); return;             \
+    }
+#else
+#define DISPATCH(name, ...) name##_baseline(__VA_ARGS__);
+#endif
+
+#ifdef SHEARS_HAS_X86_VARIANTS
+#define DISPATCH_RETURN(name, ...)                             \
+    switch (instruction_set()) {                               \
+    case 2: return name##_avx512(__VA_ARGS__);                 \
+    case 1: return name##_avx2(__VA_ARGS__);                   \
+    default: return name##_baseline(__VA_ARGS__);              \
+    }
+#else
+#define DISPATCH_RETURN(name, ...) return name##_baseline(__VA_ARGS__);
+#endif
+
+void shears_winograd_input_plane(const float *staging, long columns, long tile_rows, long tile_columns,
+                                 float *out, long stride) {
+    DISPATCH(input_plane, staging, columns, tile_rows, tile_columns, out, stride)
+}
+
+void shears_winograd_output_plane(const float *products, long stride, long tile_rows, long tile_columns,
+                                  float *staging, long columns) {
+    DISPATCH(output_plane, products, stride, tile_rows, tile_columns, staging, columns)
+}
+
+void shears_winograd_output_gradient_plane(const float *staging, long columns, long tile_rows, long tile_columns,
+                                           float *out, long stride) {
+    DISPATCH(output_gradient_plane, staging, columns, tile_rows, tile_columns, out, stride)
+}
+
+void shears_winograd_input_gradient_plane(const float *gradients, long stride, long tile_rows, long tile_columns,
+                                          float *staging, long columns) {
+    DISPATCH(input_gradient_plane, gradients, stride, tile_rows, tile_columns, staging, columns)
+}
+
+float shears_sum(const float *x, long n) { DISPATCH_RETURN(sum, x, n) }
+
+float shears_sum_squared_deviations(const float *x, long n, float center) {
+    DISPATCH_RETURN(sum_squared_deviations, x, n, center)
+}
+
+void shears_scale_shift(const float *x, float *y, long n, float scale, float shift, int relu) {
+    DISPATCH(scale_shift, x, y, n, scale, shift, relu)
+}
+
+void shears_sum_and_centered_dot(const float *dy, const float *x, const float *mask, long n, float center,
+                                 float *sum, float *dot) {
+    DISPATCH(sum_and_centered_dot, dy, x, mask, n, center, sum, dot)
+}
+
+void shears_normalization_gradient(const float *dy, const float *x, const float *mask, float *dx, long n, float center,
+                                   float inverse_deviation, float scale, float mean_gradient, float mean_weighted,
+                                   int training) {
+    DISPATCH(normalization_gradient, dy, x, mask, dx, n, center, inverse_deviation, scale, mean_gradient, mean_weighted,
+             training)
+}
+
+void shears_rectified_gradient(const float *gradient, const float *output, float *result, long n) {
+    DISPATCH(rectified_gradient, gradient, output, result, n)
+}
+
+void shears_add(const float *a, const float *b, float *y, long n, int relu) { DISPATCH(add, a, b, y, n, relu) }
