@@ -102,7 +102,10 @@ extension BenchmarkSettings {
 }
 
 extension BenchmarkSettings {
-    /// Sets OpenBLAS's thread count.
-    /// - Parameter threads: Threads per BLAS call, ≥ 1.
-    public static func setThreads(_ threads: Int) { BLAS.threadCount = threads }
+    /// Sets the engine's worker count, one BLAS thread each, as `shears --threads` does.
+    /// - Parameter threads: Workers, ≥ 1.
+    public static func setThreads(_ threads: Int) {
+        Parallelism.defaultWorkerCount = threads
+        BLAS.threadCount = 1
+    }
 }

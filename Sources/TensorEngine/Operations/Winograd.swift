@@ -55,7 +55,7 @@ struct WinogradGeometry {
 /// Sizes of the Winograd path, measured on resnet20 and resnet18 layers on the 2-core Zen 4 machine.
 enum WinogradTuning {
     /// Floats of transformed input and products per chunk.
-    static let chunkBudget = 1 << 19
+    static let chunkBudget = 1 << 17
     /// ... unless that leaves the GEMMs fewer tile columns than this: deep layers (4×4 planes, 512 channels) would
     /// otherwise repack their 512 × 512 kernel matrices for every 32 tiles.
     static let minimumTiles = 256
