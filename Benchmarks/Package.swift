@@ -49,5 +49,6 @@ let package = Package(
         suite("Projections"),
         suite("Lagrangian"),
         suite("Training"),
+        suite("Kernels"),
     ]
 )

@@ -85,8 +85,8 @@ void shears_winograd_output_gradient_plane(const float *staging, long columns, l
 }
 
 void shears_winograd_input_gradient_plane(const float *gradients, long stride, long tile_rows, long tile_columns,
-                                          float *staging, long columns) {
-    DISPATCH(input_gradient_plane, gradients, stride, tile_rows, tile_columns, staging, columns)
+                                          float *staging, long columns, float *window) {
+    DISPATCH(input_gradient_plane, gradients, stride, tile_rows, tile_columns, staging, columns, window)
 }
 
 float shears_sum(const float *x, long n) { DISPATCH_RETURN(sum, x, n) }

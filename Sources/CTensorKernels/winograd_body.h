@@ -67,38 +67,39 @@ static void KERNEL(output_gradient_plane)(const float *restrict staging, long co
 }
 
 static void KERNEL(input_gradient_plane)(const float *restrict gradients, long stride, long tile_rows, long tile_columns,
-                                         float *restrict staging, long columns) {
+                                         float *restrict staging, long columns, float *restrict window) {
+    const long n = tile_columns;
     for (long tr = 0; tr < tile_rows; tr++) {
-        const float *g = gradients + tr * tile_columns;
-        float *r0 = staging + 2 * tr * columns, *r1 = r0 + columns, *r2 = r1 + columns, *r3 = r2 + columns;
-        // The adjoint of the input transform: each row of dV first (dv · Bᵀ gives window columns 0–3), then each
-        // column (B ·). Neighbouring windows overlap by two columns, so the left half (window columns 0, 1 at 2t,
-        // 2t + 1) and the right half (columns 2, 3 at 2t + 2, 2t + 3) are added in two loops: within one loop no two
-        // tiles touch the same float, which lets the compiler vectorise it.
-        for (long t = 0; t < tile_columns; t++) {
-            long c = 2 * t;
-#define ROW(i) float v##i##0 = g[(4 * i) * stride + t], v##i##1 = g[(4 * i + 1) * stride + t], \
-                     v##i##2 = g[(4 * i + 2) * stride + t], v##i##3 = g[(4 * i + 3) * stride + t];
-            ROW(0) ROW(1) ROW(2) ROW(3)
-            // Window column 0 (= v·0) and column 1 (= v·1 − v·2 + v·3) of each row i.
-            float u00 = v00, u10 = v10, u20 = v20, u30 = v30;
-            float u01 = v01 - v02 + v03, u11 = v11 - v12 + v13, u21 = v21 - v22 + v23, u31 = v31 - v32 + v33;
-            r0[c] += u00;                r0[c + 1] += u01;
-            r1[c] += u10 - u20 + u30;    r1[c + 1] += u11 - u21 + u31;
-            r2[c] += u10 + u20 - u00;    r2[c + 1] += u11 + u21 - u01;
-            r3[c] -= u30;                r3[c + 1] -= u31;
+        const float *g = gradients + tr * n;
+        // First each tile's 4×4 window gradient B dV Bᵀ, tile-major: window[(4i + j) n + t] for window row i and
+        // column j (a pure stream-to-stream pass that vectorises) ...
+        for (long t = 0; t < n; t++) {
+            float w[4][4];
+            for (int i = 0; i < 4; i++) {
+                float v0 = g[(4 * i) * stride + t], v1 = g[(4 * i + 1) * stride + t];
+                float v2 = g[(4 * i + 2) * stride + t], v3 = g[(4 * i + 3) * stride + t];
+                w[i][0] = v0; w[i][1] = v1 - v2 + v3; w[i][2] = v1 + v2 - v0; w[i][3] = -v3;
+            }
+            for (int j = 0; j < 4; j++) {
+                window[j * n + t] = w[0][j];
+                window[(4 + j) * n + t] = w[1][j] - w[2][j] + w[3][j];
+                window[(8 + j) * n + t] = w[1][j] + w[2][j] - w[0][j];
+                window[(12 + j) * n + t] = -w[3][j];
+            }
         }
-        for (long t = 0; t < tile_columns; t++) {
-            long c = 2 * t + 2;
-            ROW(0) ROW(1) ROW(2) ROW(3)
-#undef ROW
-            // Window column 2 (= v·1 + v·2 − v·0) and column 3 (= −v·3) of each row i.
-            float u02 = v01 + v02 - v00, u12 = v11 + v12 - v10, u22 = v21 + v22 - v20, u32 = v31 + v32 - v30;
-            float u03 = -v03, u13 = -v13, u23 = -v23, u33 = -v33;
-            r0[c] += u02;                r0[c + 1] += u03;
-            r1[c] += u12 - u22 + u32;    r1[c + 1] += u13 - u23 + u33;
-            r2[c] += u12 + u22 - u02;    r2[c + 1] += u13 + u23 - u03;
-            r3[c] -= u32;                r3[c + 1] -= u33;
+        // ... then onto the plane: window row i lands on plane row 2 tr + i, where column 2t + j (j = 0, 1) gets window
+        // column j of tile t and column 2 + j of tile t − 1 (neighbouring windows overlap by two columns).
+        for (int i = 0; i < 4; i++) {
+            float *row = staging + (2 * tr + i) * columns;
+            const float *left0 = window + (4 * i) * n, *left1 = left0 + n, *right0 = left1 + n, *right1 = right0 + n;
+            row[0] += left0[0];
+            row[1] += left1[0];
+            for (long t = 1; t < n; t++) {
+                row[2 * t] += left0[t] + right0[t - 1];
+                row[2 * t + 1] += left1[t] + right1[t - 1];
+            }
+            row[2 * n] += right0[n - 1];
+            row[2 * n + 1] += right1[n - 1];
         }
     }
 }

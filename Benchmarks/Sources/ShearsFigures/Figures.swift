@@ -54,21 +54,22 @@ enum Figures {
     /// LeNet-5 training throughput.
     static func lenet5(_ options: FigureOptions) throws {
         let training = try LeNetTrainingStep(batchSize: options.batchSize)
-        for _ in 0..<options.warmupSteps { training.step() }
+        let (warmupSteps, steps) = (options.warmupSteps(for: .lenet5), options.steps(for: .lenet5))
+        for _ in 0..<warmupSteps { training.step() }
         var stepSeconds: [Double] = []
         let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<options.steps {
+        for _ in 0..<steps {
             let stepStart = DispatchTime.now().uptimeNanoseconds
             training.step()
             stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9)
         }
         let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let median = Timing(seconds: stepSeconds).median
-        let images = Double(options.steps * options.batchSize)
+        let images = Double(steps * options.batchSize)
         print("## LeNet-5 training, batch \(options.batchSize), SGD momentum 0.9, random 1×28×28 images")
         let best = stepSeconds.min()!
         let batch = Double(options.batchSize)
-        print("\(format(images / total, 0)) images/s over \(options.steps) steps after \(options.warmupSteps) warm-up steps; "
+        print("\(format(images / total, 0)) images/s over \(steps) steps after \(warmupSteps) warm-up steps; "
             + "median step \(format(median * 1000, 2)) ms → \(format(batch / median, 0)) images/s; "
             + "fastest step \(format(best * 1000, 2)) ms → \(format(batch / best, 0)) images/s")
     }

@@ -21,6 +21,7 @@ do {
         case .gemm: Figures.gemm(options)
         case .conv: Figures.convolution(options)
         case .lenet5: try Figures.lenet5(options)
+        case .convnets: try Figures.convnets(options)
         }
     }
     print("")

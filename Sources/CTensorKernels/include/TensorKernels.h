@@ -24,8 +24,9 @@ void shears_winograd_output_gradient_plane(const float *staging, long columns, l
                                            float *out, long stride);
 
 /// Σ B dV Bᵀ over the overlapping 4×4 windows, from the 16 streams, added onto a zeroed staging plane.
+/// `window` is scratch for 16 × tile_columns floats.
 void shears_winograd_input_gradient_plane(const float *gradients, long stride, long tile_rows, long tile_columns,
-                                          float *staging, long columns);
+                                          float *staging, long columns, float *window);
 
 /// Σ x over n floats, in 16 lanes combined in a fixed order.
 float shears_sum(const float *x, long n);

@@ -143,6 +143,9 @@ extension WinogradGeometry {
     var stagingColumns: Int { 2 * tileColumns + 2 }
     /// Floats of one staging plane.
     var stagingFloats: Int { (2 * tileRows + 2) * stagingColumns }
+    /// Floats of scratch the transforms need besides the transform-domain buffers: a staging plane, and one tile
+    /// row's 4×4 windows for the input gradient.
+    var transformScratchFloats: Int { stagingFloats + 16 * tileColumns }
 
     /// Writes V = Bᵀ d B of every tile of `imageCount` images starting at `firstImage` into `v`, laid out
     /// [16][C_in][tiles] with ``positionStride(channels:tiles:)`` between positions, tiles image-major.
@@ -210,7 +213,7 @@ extension WinogradGeometry {
     }
 
     /// Writes the input gradient of `imageCount` images starting at `firstImage`: Σ B dV Bᵀ over each tile's window,
-    /// from dV laid out like ``transformInput``'s output. `staging` is scratch for one zero-padded plane.
+    /// from dV laid out like ``transformInput``'s output. `staging` is scratch for ``transformScratchFloats`` floats.
     func transformInputGradient(_ dv: UnsafePointer<Float>, firstImage: Int, imageCount: Int,
                                 dx: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>) {
         let g = convolution
@@ -221,7 +224,7 @@ extension WinogradGeometry {
             for channel in 0..<g.inChannels {
                 staging.update(repeating: 0, count: stagingFloats)
                 shears_winograd_input_gradient_plane(dv + channel * tiles + image * tilesPerImage, stride, tileRows,
-                                                     tileColumns, staging, columns)
+                                                     tileColumns, staging, columns, staging + stagingFloats)
                 let plane = dx + ((firstImage + image) * g.inChannels + channel) * g.inPlane
                 for row in 0..<g.height {
                     copyFloats(from: staging + (row + 1) * columns + 1, to: plane + row * g.width, count: g.width)
@@ -256,7 +259,7 @@ extension WinogradGeometry {
         let g = convolution
         let chunk = imagesPerChunk
         let vFloats = chunkInputFloats, mFloats = chunkOutputFloats
-        let scratch = ScratchSpace.current.floats(vFloats + mFloats + stagingFloats)
+        let scratch = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
         let v = scratch, m = scratch + vFloats, staging = m + mFloats
         for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let count = min(chunk, images.upperBound - first)
@@ -318,7 +321,7 @@ extension WinogradGeometry {
         let g = convolution
         let chunk = imagesPerChunk
         let vFloats = chunkInputFloats, mFloats = chunkOutputFloats
-        let scratch = ScratchSpace.current.floats(vFloats + mFloats + stagingFloats)
+        let scratch = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
         // V is needed for dU, then its space takes dV.
         let v = scratch, dm = scratch + vFloats, staging = dm + mFloats
         for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
