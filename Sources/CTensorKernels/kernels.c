@@ -69,24 +69,23 @@ const char *shears_kernel_instruction_set(void) {
 #define DISPATCH_RETURN(name, ...) return name##_baseline(__VA_ARGS__);
 #endif
 
-void shears_winograd_input_plane(const float *staging, long columns, long tile_rows, long tile_columns,
+void shears_winograd_input_plane(const float *plane, long height, long width, const float *zeros, float *columns,
                                  float *out, long stride) {
-    DISPATCH(input_plane, staging, columns, tile_rows, tile_columns, out, stride)
+    DISPATCH(input_plane, plane, height, width, zeros, columns, out, stride)
 }
 
-void shears_winograd_output_plane(const float *products, long stride, long tile_rows, long tile_columns,
-                                  float *staging, long columns) {
-    DISPATCH(output_plane, products, stride, tile_rows, tile_columns, staging, columns)
+void shears_winograd_output_plane(const float *products, long stride, float *plane, long height, long width) {
+    DISPATCH(output_plane, products, stride, plane, height, width)
 }
 
-void shears_winograd_output_gradient_plane(const float *staging, long columns, long tile_rows, long tile_columns,
-                                           float *out, long stride) {
-    DISPATCH(output_gradient_plane, staging, columns, tile_rows, tile_columns, out, stride)
+void shears_winograd_output_gradient_plane(const float *plane, long height, long width, const float *zeros, float *out,
+                                           long stride) {
+    DISPATCH(output_gradient_plane, plane, height, width, zeros, out, stride)
 }
 
-void shears_winograd_input_gradient_plane(const float *gradients, long stride, long tile_rows, long tile_columns,
-                                          float *staging, long columns, float *window) {
-    DISPATCH(input_gradient_plane, gradients, stride, tile_rows, tile_columns, staging, columns, window)
+void shears_winograd_input_gradient_plane(const float *gradients, long stride, float *plane, long height, long width,
+                                          float *window) {
+    DISPATCH(input_gradient_plane, gradients, stride, plane, height, width, window)
 }
 
 float shears_sum(const float *x, long n) { DISPATCH_RETURN(sum, x, n) }

@@ -6,13 +6,15 @@ import _TestSupport
 /// finite differences.
 @Suite struct WinogradTests {
     /// 3×3, stride-1, padding-1 cases: odd and even planes (cropped last tiles), planes wider than one block of eight
-    /// tiles, and rectangular ones.
+    /// tiles, rectangular ones, and planes one or two columns wide (a single tile column, cropped or not).
     static let cases: [ConvolutionCase] = [
         ConvolutionCase(batch: 2, inChannels: 2, height: 4, width: 4, outChannels: 3, padding: (1, 1)),
         ConvolutionCase(batch: 3, inChannels: 3, height: 5, width: 7, outChannels: 2, padding: (1, 1)),
         ConvolutionCase(batch: 2, inChannels: 2, height: 9, width: 20, outChannels: 3, padding: (1, 1)),
         ConvolutionCase(batch: 1, inChannels: 4, height: 1, width: 3, outChannels: 2, padding: (1, 1)),
         ConvolutionCase(batch: 2, inChannels: 3, height: 34, width: 33, outChannels: 2, padding: (1, 1)),
+        ConvolutionCase(batch: 2, inChannels: 2, height: 3, width: 1, outChannels: 2, padding: (1, 1)),
+        ConvolutionCase(batch: 2, inChannels: 3, height: 2, width: 2, outChannels: 2, padding: (1, 1)),
     ]
 
     static func geometry(_ c: ConvolutionCase) -> ConvolutionGeometry {

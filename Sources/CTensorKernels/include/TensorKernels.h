@@ -3,30 +3,35 @@
 // SIMD types on baseline x86-64 map to 128-bit registers, and the 16-input Winograd transforms spilled most of
 // their values to the stack there.
 //
-// Layout conventions (see Sources/TensorEngine/Operations/Winograd.swift): a staging plane is row-major with
-// `columns` floats per row; the 16 transform-domain values of tile (tile_row, tile_column) of one channel lie at
-// out[position * stride + tile_row * tile_columns + tile_column] for position = 4 * row + column of the 4×4 tile.
+// Layout conventions (see Sources/TensorEngine/Operations/Winograd.swift): a plane is one image channel, row-major,
+// height × width; the 16 transform-domain values of tile (tile_row, tile_column) of one channel lie at
+// out[position * stride + tile_row * tile_columns + tile_column] for position = 4 * row + column of the 4×4 tile,
+// with tile_columns = ⌈width / 2⌉.
 #ifndef SHEARS_TENSOR_KERNELS_H
 #define SHEARS_TENSOR_KERNELS_H
 
 #include <stddef.h>
 
-/// V = Bᵀ d B for every 4×4 window (stride 2) of a zero-padded staging plane, written to the 16 position streams.
-void shears_winograd_input_plane(const float *staging, long columns, long tile_rows, long tile_columns,
+/// V = Bᵀ d B for every 4×4 window (stride 2) of a height × width plane, written to the 16 position streams. The
+/// windows extend one row and column beyond the plane on each side (the convolution's padding), which read as zero.
+/// `zeros` holds `width` zeros; `columns` is scratch for 4 × (2⌈width / 2⌉ + 2) × ⌈height / 2⌉ floats.
+void shears_winograd_input_plane(const float *plane, long height, long width, const float *zeros, float *columns,
                                  float *out, long stride);
 
-/// Y = Aᵀ M A for every tile, from the 16 position streams, into a staging plane (2 rows and 2 columns per tile).
-void shears_winograd_output_plane(const float *products, long stride, long tile_rows, long tile_columns,
-                                  float *staging, long columns);
+/// Y = Aᵀ M A for every tile, from the 16 position streams, into a height × width plane (2 rows and 2 columns per
+/// tile, the last tile row or column cropped when the height or width is odd).
+void shears_winograd_output_plane(const float *products, long stride, float *plane, long height, long width);
 
-/// dM = A dY Aᵀ for every tile, from a zero-padded staging plane of the output gradient, into the 16 streams.
-void shears_winograd_output_gradient_plane(const float *staging, long columns, long tile_rows, long tile_columns,
-                                           float *out, long stride);
+/// dM = A dY Aᵀ for every tile, from a height × width plane of the output gradient (zero beyond a cropped edge), into
+/// the 16 streams. `zeros` holds `width` zeros.
+void shears_winograd_output_gradient_plane(const float *plane, long height, long width, const float *zeros, float *out,
+                                           long stride);
 
-/// Σ B dV Bᵀ over the overlapping 4×4 windows, from the 16 streams, added onto a zeroed staging plane.
-/// `window` is scratch for 16 × tile_columns floats.
-void shears_winograd_input_gradient_plane(const float *gradients, long stride, long tile_rows, long tile_columns,
-                                          float *staging, long columns, float *window);
+/// Σ B dV Bᵀ over the overlapping 4×4 windows, from the 16 streams, written to a height × width plane (whose
+/// contents on entry do not matter); window parts beyond the plane are dropped. `window` is scratch for
+/// 16 × (⌈width / 2⌉ + 2) floats.
+void shears_winograd_input_gradient_plane(const float *gradients, long stride, float *plane, long height, long width,
+                                          float *window);
 
 /// Σ x over n floats, in 16 lanes combined in a fixed order.
 float shears_sum(const float *x, long n);

@@ -138,33 +138,29 @@ extension WinogradGeometry {
     var chunkInputFloats: Int { 16 * WinogradGeometry.positionStride(channels: convolution.inChannels, tiles: imagesPerChunk * tilesPerImage) }
     var chunkOutputFloats: Int { 16 * WinogradGeometry.positionStride(channels: convolution.outChannels, tiles: imagesPerChunk * tilesPerImage) }
 
-    /// The row length of the zero-padded planes that the transforms read and write: every tile's 4×4 window of
-    /// input (or 2×2 of output) lies inside.
-    var stagingColumns: Int { 2 * tileColumns + 2 }
-    /// Floats of one staging plane.
-    var stagingFloats: Int { (2 * tileRows + 2) * stagingColumns }
-    /// Floats of scratch the transforms need besides the transform-domain buffers: a staging plane, and one tile
-    /// row's 4×4 windows for the input gradient.
-    var transformScratchFloats: Int { stagingFloats + 16 * tileColumns }
+    /// Floats of scratch the transforms need besides the transform-domain buffers: for the input transform a row of
+    /// zeros (read above and below the plane) and one plane's column transforms (4 padded rows of 2 · tileColumns + 2
+    /// per tile row); for the input gradient one tile row's 4×4 windows (16 rows of tileColumns + 2). The output
+    /// gradient's row of zeros fits in either.
+    var transformScratchFloats: Int {
+        max(convolution.width + 4 * (2 * tileColumns + 2) * tileRows, 16 * (tileColumns + 2))
+    }
 
     /// Writes V = Bᵀ d B of every tile of `imageCount` images starting at `firstImage` into `v`, laid out
     /// [16][C_in][tiles] with ``positionStride(channels:tiles:)`` between positions, tiles image-major.
-    /// `staging` is scratch for one zero-padded plane.
+    /// `scratch` holds ``transformScratchFloats`` floats.
     func transformInput(_ x: UnsafePointer<Float>, firstImage: Int, imageCount: Int, v: UnsafeMutablePointer<Float>,
-                        staging: UnsafeMutablePointer<Float>) {
+                        scratch: UnsafeMutablePointer<Float>) {
         let g = convolution
         let tiles = imageCount * tilesPerImage
         let stride = WinogradGeometry.positionStride(channels: g.inChannels, tiles: tiles)
-        let columns = stagingColumns
-        // The border stays zero: each plane overwrites only the interior.
-        staging.update(repeating: 0, count: stagingFloats)
+        // The padding rows above and below each plane.
+        let zeros = scratch, columns = scratch + g.width
+        zeros.update(repeating: 0, count: g.width)
         for image in 0..<imageCount {
             for channel in 0..<g.inChannels {
                 let plane = x + ((firstImage + image) * g.inChannels + channel) * g.inPlane
-                for row in 0..<g.height {
-                    copyFloats(from: plane + row * g.width, to: staging + (row + 1) * columns + 1, count: g.width)
-                }
-                shears_winograd_input_plane(staging, columns, tileRows, tileColumns,
+                shears_winograd_input_plane(plane, g.height, g.width, zeros, columns,
                                             v + channel * tiles + image * tilesPerImage, stride)
             }
         }
@@ -172,63 +168,52 @@ extension WinogradGeometry {
 
     /// Writes Y = Aᵀ M A of every tile into the NCHW output of `imageCount` images starting at `firstImage`, cropping
     /// the last tile row or column of odd-sized planes. `m` is laid out like ``transformInput``'s output, with C_out
-    /// rows. `staging` is scratch for one plane.
-    func transformOutput(_ m: UnsafePointer<Float>, firstImage: Int, imageCount: Int, y: UnsafeMutablePointer<Float>,
-                         staging: UnsafeMutablePointer<Float>) {
+    /// rows.
+    func transformOutput(_ m: UnsafePointer<Float>, firstImage: Int, imageCount: Int, y: UnsafeMutablePointer<Float>) {
         let g = convolution
         let tiles = imageCount * tilesPerImage
         let stride = WinogradGeometry.positionStride(channels: g.outChannels, tiles: tiles)
-        let columns = stagingColumns
         for image in 0..<imageCount {
             for channel in 0..<g.outChannels {
-                shears_winograd_output_plane(m + channel * tiles + image * tilesPerImage, stride, tileRows, tileColumns,
-                                             staging, columns)
                 let plane = y + ((firstImage + image) * g.outChannels + channel) * g.outPlane
-                for row in 0..<g.outHeight {
-                    copyFloats(from: staging + row * columns, to: plane + row * g.outWidth, count: g.outWidth)
-                }
+                shears_winograd_output_plane(m + channel * tiles + image * tilesPerImage, stride, plane, g.outHeight,
+                                             g.outWidth)
             }
         }
     }
 
     /// Writes dM = A dY Aᵀ of every tile (laid out like ``transformOutput``'s input) from the NCHW output gradient,
-    /// zero beyond the cropped edge. `staging` is scratch for one zero-padded plane.
+    /// zero beyond the cropped edge. `scratch` holds ``transformScratchFloats`` floats.
     func transformOutputGradient(_ dy: UnsafePointer<Float>, firstImage: Int, imageCount: Int,
-                                 dm: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>) {
+                                 dm: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let g = convolution
         let tiles = imageCount * tilesPerImage
         let stride = WinogradGeometry.positionStride(channels: g.outChannels, tiles: tiles)
-        let columns = stagingColumns
-        staging.update(repeating: 0, count: stagingFloats)
+        // The row below an odd-height plane.
+        let zeros = scratch
+        zeros.update(repeating: 0, count: g.outWidth)
         for image in 0..<imageCount {
             for channel in 0..<g.outChannels {
                 let plane = dy + ((firstImage + image) * g.outChannels + channel) * g.outPlane
-                for row in 0..<g.outHeight {
-                    copyFloats(from: plane + row * g.outWidth, to: staging + row * columns, count: g.outWidth)
-                }
-                shears_winograd_output_gradient_plane(staging, columns, tileRows, tileColumns,
+                shears_winograd_output_gradient_plane(plane, g.outHeight, g.outWidth, zeros,
                                                       dm + channel * tiles + image * tilesPerImage, stride)
             }
         }
     }
 
     /// Writes the input gradient of `imageCount` images starting at `firstImage`: Σ B dV Bᵀ over each tile's window,
-    /// from dV laid out like ``transformInput``'s output. `staging` is scratch for ``transformScratchFloats`` floats.
+    /// from dV laid out like ``transformInput``'s output. Every element of those images' planes in `dx` is
+    /// overwritten. `scratch` holds ``transformScratchFloats`` floats.
     func transformInputGradient(_ dv: UnsafePointer<Float>, firstImage: Int, imageCount: Int,
-                                dx: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>) {
+                                dx: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let g = convolution
         let tiles = imageCount * tilesPerImage
         let stride = WinogradGeometry.positionStride(channels: g.inChannels, tiles: tiles)
-        let columns = stagingColumns
         for image in 0..<imageCount {
             for channel in 0..<g.inChannels {
-                staging.update(repeating: 0, count: stagingFloats)
-                shears_winograd_input_gradient_plane(dv + channel * tiles + image * tilesPerImage, stride, tileRows,
-                                                     tileColumns, staging, columns, staging + stagingFloats)
                 let plane = dx + ((firstImage + image) * g.inChannels + channel) * g.inPlane
-                for row in 0..<g.height {
-                    copyFloats(from: staging + (row + 1) * columns + 1, to: plane + row * g.width, count: g.width)
-                }
+                shears_winograd_input_gradient_plane(dv + channel * tiles + image * tilesPerImage, stride, plane,
+                                                     g.height, g.width, scratch)
             }
         }
     }
@@ -259,21 +244,21 @@ extension WinogradGeometry {
         let g = convolution
         let chunk = imagesPerChunk
         let vFloats = chunkInputFloats, mFloats = chunkOutputFloats
-        let scratch = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
-        let v = scratch, m = scratch + vFloats, staging = m + mFloats
+        let buffers = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
+        let v = buffers, m = buffers + vFloats, scratch = m + mFloats
         for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let count = min(chunk, images.upperBound - first)
             let tiles = count * tilesPerImage
             let inStride = WinogradGeometry.positionStride(channels: g.inChannels, tiles: tiles)
             let outStride = WinogradGeometry.positionStride(channels: g.outChannels, tiles: tiles)
-            transformInput(x, firstImage: first, imageCount: count, v: v, staging: staging)
+            transformInput(x, firstImage: first, imageCount: count, v: v, scratch: scratch)
             for position in 0..<16 {
                 BLAS.gemm(transposeA: false, transposeB: false, m: g.outChannels, n: tiles, k: g.inChannels,
                           a: u + position * g.outChannels * g.inChannels, lda: g.inChannels,
                           b: v + position * inStride, ldb: tiles,
                           c: m + position * outStride, ldc: tiles)
             }
-            transformOutput(m, firstImage: first, imageCount: count, y: y, staging: staging)
+            transformOutput(m, firstImage: first, imageCount: count, y: y)
         }
     }
 
@@ -321,17 +306,17 @@ extension WinogradGeometry {
         let g = convolution
         let chunk = imagesPerChunk
         let vFloats = chunkInputFloats, mFloats = chunkOutputFloats
-        let scratch = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
+        let buffers = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
         // V is needed for dU, then its space takes dV.
-        let v = scratch, dm = scratch + vFloats, staging = dm + mFloats
+        let v = buffers, dm = buffers + vFloats, scratch = dm + mFloats
         for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let count = min(chunk, images.upperBound - first)
             let tiles = count * tilesPerImage
             let inStride = WinogradGeometry.positionStride(channels: g.inChannels, tiles: tiles)
             let outStride = WinogradGeometry.positionStride(channels: g.outChannels, tiles: tiles)
-            transformOutputGradient(dy, firstImage: first, imageCount: count, dm: dm, staging: staging)
+            transformOutputGradient(dy, firstImage: first, imageCount: count, dm: dm, scratch: scratch)
             if let du {
-                transformInput(x, firstImage: first, imageCount: count, v: v, staging: staging)
+                transformInput(x, firstImage: first, imageCount: count, v: v, scratch: scratch)
                 for position in 0..<16 {
                     BLAS.gemm(transposeA: false, transposeB: true, m: g.outChannels, n: g.inChannels, k: tiles,
                               a: dm + position * outStride, lda: tiles,
@@ -346,7 +331,7 @@ extension WinogradGeometry {
                               b: dm + position * outStride, ldb: tiles,
                               c: v + position * inStride, ldc: tiles)
                 }
-                transformInputGradient(v, firstImage: first, imageCount: count, dx: dx, staging: staging)
+                transformInputGradient(v, firstImage: first, imageCount: count, dx: dx, scratch: scratch)
             }
         }
     }
