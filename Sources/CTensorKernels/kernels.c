@@ -7,6 +7,7 @@
 #define KERNEL(name) name##_baseline
 #include "winograd_body.h"
 #include "elementwise_body.h"
+#include "im2col_body.h"
 #undef KERNEL
 
 #if defined(__x86_64__) && defined(__clang__)
@@ -16,6 +17,7 @@
 #define KERNEL(name) name##_avx2
 #include "winograd_body.h"
 #include "elementwise_body.h"
+#include "im2col_body.h"
 #undef KERNEL
 #pragma clang attribute pop
 
@@ -23,6 +25,7 @@
 #define KERNEL(name) name##_avx512
 #include "winograd_body.h"
 #include "elementwise_body.h"
+#include "im2col_body.h"
 #undef KERNEL
 #pragma clang attribute pop
 #endif
@@ -115,3 +118,13 @@ void shears_rectified_gradient(const float *gradient, const float *output, float
 }
 
 void shears_add(const float *a, const float *b, float *y, long n, int relu) { DISPATCH(add, a, b, y, n, relu) }
+
+void shears_im2col_tap(const float *origin, long row_step, long stride_w, long out_height, long out_width, long row_lo,
+                       long row_hi, long lo, long hi, float *target) {
+    DISPATCH(im2col_tap, origin, row_step, stride_w, out_height, out_width, row_lo, row_hi, lo, hi, target)
+}
+
+void shears_col2im_tap(const float *source, long row_step, long stride_w, long out_width, long row_lo, long row_hi,
+                       long lo, long hi, float *origin) {
+    DISPATCH(col2im_tap, source, row_step, stride_w, out_width, row_lo, row_hi, lo, hi, origin)
+}

@@ -58,6 +58,17 @@ void shears_rectified_gradient(const float *gradient, const float *output, float
 /// y = a + b, then max(·, 0) when relu is non-zero.
 void shears_add(const float *a, const float *b, float *y, long n, int relu);
 
+/// One kernel tap of im2col for one image: target[r · out_width + i] = origin[r · row_step + i · stride_w] for output
+/// rows row_lo ..< row_hi and columns lo ..< hi (the positions whose input lies inside the image), 0 elsewhere in the
+/// out_height × out_width block. `origin` points at the input element of output position (0, 0) for this tap.
+void shears_im2col_tap(const float *origin, long row_step, long stride_w, long out_height, long out_width, long row_lo,
+                       long row_hi, long lo, long hi, float *target);
+
+/// The adjoint of shears_im2col_tap: origin[r · row_step + i · stride_w] += source[r · out_width + i] over the same
+/// rows and columns.
+void shears_col2im_tap(const float *source, long row_step, long stride_w, long out_width, long row_lo, long row_hi,
+                       long lo, long hi, float *origin);
+
 /// The name of the instruction set the kernels run with on this CPU ("avx512", "avx2" or "baseline").
 const char *shears_kernel_instruction_set(void);
 

@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// The shape arithmetic of one 2-D convolution and the im2col / col2im transforms that turn it into GEMMs.
 ///
 /// The column matrix of a run of `imageCount` consecutive images has `patchSize = C_in·kh·kw` rows, ordered
@@ -78,7 +80,8 @@ struct ConvolutionGeometry {
     /// `imageCount · outPlane`), zero where the kernel reads padding.
     ///
     /// Rows are often only 4 to 32 floats long, so the valid row and column ranges are computed once per kernel tap
-    /// and the inner loops are plain (vectorisable) loops, not memcpy / memset calls whose overhead would dominate.
+    /// and the inner loops are plain loops (in CTensorKernels, vectorised for the CPU), not memcpy / memset calls
+    /// whose overhead would dominate.
     func im2col(input: UnsafePointer<Float>, firstImage: Int, imageCount: Int, columns: UnsafeMutablePointer<Float>) {
         let leading = imageCount * outPlane
         let outWidth = self.outWidth, width = self.width, strideW = self.strideW
@@ -91,30 +94,13 @@ struct ConvolutionGeometry {
                     let columnOffset = kernelColumn * dilationW
                     let (lo, hi) = validOutputRange(offset: columnOffset, stride: strideW, padding: paddingW,
                                                     extent: width, outExtent: outWidth)
-                    let fullRows = lo == 0 && hi == outWidth
                     let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
                     var target = columns + row * leading
                     for image in firstImage..<(firstImage + imageCount) {
                         // Indexed by output position: input (r, c) = (oh·sH + rowOffset − pH, ow·sW + columnOffset − pW).
                         let origin = input + (image * inChannels + channel) * inPlane
                             + (rowOffset - paddingH) * width + (columnOffset - paddingW)
-                        for index in 0..<(rowLo * outWidth) { target[index] = 0 }
-                        for outRow in rowLo..<rowHi {
-                            let source = origin + outRow * strideH * width
-                            let destination = target + outRow * outWidth
-                            if fullRows && strideW == 1 {
-                                copyFloats(from: source, to: destination, count: outWidth)
-                            } else {
-                                for index in 0..<lo { destination[index] = 0 }
-                                if strideW == 1 {
-                                    for index in lo..<hi { destination[index] = source[index] }
-                                } else {
-                                    for index in lo..<hi { destination[index] = source[index * strideW] }
-                                }
-                                for index in hi..<outWidth { destination[index] = 0 }
-                            }
-                        }
-                        for index in (rowHi * outWidth)..<outPlane { target[index] = 0 }
+                        shears_im2col_tap(origin, strideH * width, strideW, outHeight, outWidth, rowLo, rowHi, lo, hi, target)
                         target += outPlane
                     }
                 }
@@ -142,15 +128,7 @@ struct ConvolutionGeometry {
                     for image in firstImage..<(firstImage + imageCount) {
                         let origin = inputGradient + (image * inChannels + channel) * inPlane
                             + (rowOffset - paddingH) * width + (columnOffset - paddingW)
-                        for outRow in rowLo..<rowHi {
-                            let destination = origin + outRow * strideH * width
-                            let from = source + outRow * outWidth
-                            if strideW == 1 {
-                                addFloats(from: from + lo, to: destination + lo, count: hi - lo)
-                            } else {
-                                for index in lo..<hi { destination[index * strideW] += from[index] }
-                            }
-                        }
+                        shears_col2im_tap(source, strideH * width, strideW, outWidth, rowLo, rowHi, lo, hi, origin)
                         source += outPlane
                     }
                 }
@@ -158,4 +136,3 @@ struct ConvolutionGeometry {
         }
     }
 }
-
