@@ -4,7 +4,7 @@
 /// helpers make the vector width and the accumulation order explicit (SIMD8 partial sums, combined at the end).
 
 /// Copies `count` floats four at a time, finishing with one overlapping group of four instead of a scalar tail:
-/// im2col rows are short (often 8 to 30 floats), where the tail loop would cost as much as the rest.
+/// the rows a convolution scatters are short (often 16 to 64 floats), where the tail loop would cost as much as the rest.
 @inline(__always)
 func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
     guard count >= 4 else {
@@ -21,24 +21,6 @@ func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutable
     }
     destinationBytes.storeBytes(of: sourceBytes.loadUnaligned(fromByteOffset: lastGroup, as: SIMD4<Float>.self),
                                 toByteOffset: lastGroup, as: SIMD4<Float>.self)
-}
-
-/// Adds `count` floats onto `destination`, four at a time (see ``copyFloats(from:to:count:)``).
-@inline(__always)
-func addFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
-    let sourceBytes = UnsafeRawPointer(source), destinationBytes = UnsafeMutableRawPointer(destination)
-    var index = 0
-    while index &+ 4 <= count {
-        let offset = index &* 4
-        let sum = destinationBytes.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
-            + sourceBytes.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
-        destinationBytes.storeBytes(of: sum, toByteOffset: offset, as: SIMD4<Float>.self)
-        index &+= 4
-    }
-    while index < count {
-        destination[index] += source[index]
-        index &+= 1
-    }
 }
 
 /// The sum of `count` floats, accumulated in eight lanes.
