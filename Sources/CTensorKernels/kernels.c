@@ -30,19 +30,21 @@
 #pragma clang attribute pop
 #endif
 
-/// 0 baseline, 1 AVX2 + FMA, 2 AVX-512; decided on first use.
+/// 0 baseline, 1 AVX2 + FMA, 2 AVX-512; decided on first use. Workers may race to decide it: they all compute the
+/// same value, and the atomic load and store keep that race well-defined.
 static int instruction_set(void) {
     static int chosen = -1;
-    if (chosen < 0) {
-        int level = 0;
+    int level = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = 0;
 #ifdef SHEARS_HAS_X86_VARIANTS
         __builtin_cpu_init();
         if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
         if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) level = 2;
 #endif
-        chosen = level;
+        __atomic_store_n(&chosen, level, __ATOMIC_RELAXED);
     }
-    return chosen;
+    return level;
 }
 
 const char *shears_kernel_instruction_set(void) {

@@ -1,3 +1,4 @@
+import CTensorKernels
 import Dispatch
 
 /// How the tensor engine spreads one operation over the cores.
@@ -83,4 +84,10 @@ public enum Parallelism {
         let shards = shardCount(count, grain: grain)
         forEachShard(shards) { shard, shards in body(range(shard, of: shards, count: count)) }
     }
+}
+
+extension Parallelism {
+    /// The vector instruction set the engine's C kernels run with on this CPU: "avx512", "avx2" or "baseline"
+    /// (chosen once per process; benchmarks print it next to their figures).
+    public static var kernelInstructionSet: String { String(cString: shears_kernel_instruction_set()) }
 }

@@ -14,7 +14,8 @@ do {
     BenchmarkSettings.setThreads(options.threads)
     // As the `shears` command does: large tensors are reused from the heap, not mapped and page-faulted anew.
     AllocatorTuning.reuseLargeAllocations()
-    print("shears-figures: BLAS threads \(options.threads), timing budget \(options.budget) s per measurement")
+    print("shears-figures: \(options.threads) worker(s) with one BLAS thread each, kernels \(Parallelism.kernelInstructionSet), "
+        + "timing budget \(options.budget) s per measurement")
     for figure in options.figures {
         print("")
         switch figure {
