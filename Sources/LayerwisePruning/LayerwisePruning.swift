@@ -121,12 +121,8 @@ public final class LayerwisePruning: PruningMethod {
 
         func solve(_ index: Int, hessian: Tensor) throws {
             let solveStart = clock.now
-            // The solver's factorisations and rank-k updates are single large BLAS/LAPACK calls: let BLAS use every
-            // worker's core for them (the engine keeps BLAS at one thread per worker elsewhere).
-            let result = try BLAS.withThreads(Parallelism.workerCount) {
-                try LayerSolver.prune(weights: original[index].tensor, target: targets[index], hessian: hessian,
-                                      options: options, layer: layers[index].name)
-            }
+            let result = try LayerSolver.prune(weights: original[index].tensor, target: targets[index], hessian: hessian,
+                                               options: options, layer: layers[index].name)
             let seconds = (clock.now - solveStart).seconds
             results[index] = result
             reports[index] = try report(layers[index], target: targets[index], original: original[index].tensor,

@@ -37,8 +37,8 @@ struct RuntimeOptions: ParsableArguments {
     /// whose idle threads spin and yield against the workers).
     func applyThreads() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        Parallelism.defaultWorkerCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         BLAS.threadCount = 1
+        Parallelism.defaultWorkerCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         ConvolutionAlgorithm.preferred = convolution
     }
 

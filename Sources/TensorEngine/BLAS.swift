@@ -21,17 +21,6 @@ public enum BLAS {
         cblas_saxpy(Int32(count), alpha, x, 1, y, 1)
     }
 
-    /// Runs `body` with OpenBLAS using `count` threads per call, then restores the previous count.
-    ///
-    /// For large single BLAS or LAPACK calls outside the engine's sliced operations (the layer-wise solver's
-    /// factorisations); the engine's own operations run one BLAS thread per worker.
-    public static func withThreads<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
-        let previous = threadCount
-        threadCount = count
-        defer { threadCount = previous }
-        return try body()
-    }
-
     /// The number of threads OpenBLAS uses for one call.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }

@@ -19,10 +19,17 @@ public enum Parallelism {
     public static var workerCount: Int { scopedWorkers ?? defaultWorkerCount }
 
     /// The process-wide worker count (1 until a program sets it; the `shears` command sets it from `--threads`).
+    ///
     /// With 1, everything runs on the calling thread and BLAS keeps whatever thread count ``BLAS/threadCount`` says.
+    /// Setting more than 1 also sets ``BLAS/threadCount`` to 1: each worker calls BLAS single-threaded. A program sets
+    /// both once, at start-up: changing OpenBLAS's thread count while other threads call BLAS would change how
+    /// their factorisations round.
     public static var defaultWorkerCount: Int {
         get { configuredWorkers }
-        set { configuredWorkers = max(1, newValue) }
+        set {
+            configuredWorkers = max(1, newValue)
+            if configuredWorkers > 1 { BLAS.threadCount = 1 }
+        }
     }
 
     /// Runs `body` with `count` workers for the operations it calls on this task (or thread), then restores the
@@ -49,17 +56,16 @@ public enum Parallelism {
         return lower..<upper
     }
 
-    /// Runs `body(shard, shards)` for every shard, in parallel when there is more than one, with one BLAS thread per
-    /// worker for the duration.
+    /// Runs `body(shard, shards)` for every shard, in parallel when there is more than one.
+    ///
+    /// It leaves OpenBLAS's thread count alone (``defaultWorkerCount`` sets it once): a process-wide setting flipped
+    /// here would race with BLAS calls on other threads.
     static func forEachShard(_ shards: Int, _ body: (_ shard: Int, _ shards: Int) -> Void) {
         guard shards > 1 else {
             body(0, 1)
             return
         }
-        let blasThreads = BLAS.threadCount
-        if blasThreads != 1 { BLAS.threadCount = 1 }
         DispatchQueue.concurrentPerform(iterations: shards) { shard in body(shard, shards) }
-        if blasThreads != 1 { BLAS.threadCount = blasThreads }
     }
 
     /// How many slices a batch-split operation cuts its batch into, independent of the worker count so that the
