@@ -40,8 +40,8 @@ extension ConvolutionGeometry {
 
 /// Which kernels ``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` uses.
 public enum ConvolutionAlgorithm: String, Sendable {
-    /// Winograd F(2×2, 3×3) for 3×3, stride-1, padding-1 convolutions with at least 16 input and output channels
-    /// and output planes of at least 8×8, im2col + GEMM for the rest.
+    /// Winograd F(2×2, 3×3) for 3×3, stride-1, padding-1 convolutions with at least 16 input and output channels,
+    /// im2col + GEMM for the rest.
     case automatic
     /// im2col + GEMM everywhere: the reference path, and the bits of runs made before the Winograd kernels.
     case im2col

@@ -30,11 +30,8 @@ struct WinogradGeometry {
     ///   - g: the convolution.
     ///   - minimumChannels: fewer input or output channels than this keep im2col (tests lower it to check small cases).
     ///   - imagesPerChunk: images per chunk; nil sizes chunks by ``WinogradTuning/chunkBudget``.
-    init?(_ g: ConvolutionGeometry, minimumChannels: Int = WinogradTuning.minimumChannels,
-          minimumPlaneSide: Int = WinogradTuning.minimumPlaneSide, imagesPerChunk: Int? = nil) {
-        guard WinogradGeometry.applies(to: g, minimumChannels: minimumChannels, minimumPlaneSide: minimumPlaneSide) else {
-            return nil
-        }
+    init?(_ g: ConvolutionGeometry, minimumChannels: Int = WinogradTuning.minimumChannels, imagesPerChunk: Int? = nil) {
+        guard WinogradGeometry.applies(to: g, minimumChannels: minimumChannels) else { return nil }
         convolution = g
         tileRows = (g.outHeight + 1) / 2
         tileColumns = (g.outWidth + 1) / 2
@@ -45,12 +42,11 @@ struct WinogradGeometry {
     }
 
     /// Whether a convolution is 3×3, stride 1, padding 1, dilation 1, one group, with enough channels that the
-    /// transform-domain GEMMs are worth it (the first convolution of an RGB network has 3) and planes large enough.
-    static func applies(to g: ConvolutionGeometry, minimumChannels: Int, minimumPlaneSide: Int) -> Bool {
+    /// transform-domain GEMMs are worth it (the first convolution of an RGB network has 3).
+    static func applies(to g: ConvolutionGeometry, minimumChannels: Int) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideH == 1 && g.strideW == 1 && g.paddingH == 1
             && g.paddingW == 1 && g.dilationH == 1 && g.dilationW == 1 && g.groups == 1
             && g.inChannels >= minimumChannels && g.outChannels >= minimumChannels
-            && g.outHeight >= minimumPlaneSide && g.outWidth >= minimumPlaneSide
     }
 
     var tilesPerImage: Int { tileRows * tileColumns }
@@ -65,10 +61,6 @@ enum WinogradTuning {
     static let minimumTiles = 256
     /// Fewer input or output channels than this keep im2col.
     static let minimumChannels = 16
-    /// Output planes narrower or shorter than this keep im2col. Measured forward + backward at batch 32, one worker
-    /// (package-benchmark `Kernels`): 512 channels at 4×4, Winograd 154 ms against im2col's 104 (sixteen
-    /// 512 × 512 kernel matrices per chunk of only 4 tiles an image); 256 channels at 8×8, Winograd 74 against 90.
-    static let minimumPlaneSide = 8
 }
 
 // MARK: - The kernel transform and its adjoint (the plane transforms are in CTensorKernels)
