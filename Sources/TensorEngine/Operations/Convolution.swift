@@ -113,19 +113,27 @@ func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g
     return output
 }
 
+extension ConvolutionGeometry {
+    /// This thread's scratch for one chunk of `plan`: the column matrix and the [C_out, images·plane] products (each
+    /// empty when the plan needs none), and whether the input itself serves as the column matrix (a 1x1, stride-1,
+    /// unpadded convolution with per-image GEMMs).
+    func chunkScratch(_ plan: ConvolutionPlan) -> (direct: Bool, columns: UnsafeMutablePointer<Float>,
+                                                  products: UnsafeMutablePointer<Float>) {
+        let direct = isPointwise && plan.perImageProducts
+        let columnFloats = direct ? 0 : patchSize * plan.imagesPerChunk * outPlane
+        let productFloats = plan.perImageProducts ? 0 : outChannels * plan.imagesPerChunk * outPlane
+        let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
+        return (direct, scratch, scratch + columnFloats)
+    }
+}
+
 /// The forward pass of the images `images` of the batch, on the calling thread with its own scratch space.
 private func convolutionForward(images: Range<Int>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                                 y: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry, plan: ConvolutionPlan) {
     let plane = g.outPlane, outChannels = g.outChannels
     let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
-    let perImage = plan.perImageProducts
-    // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
-    let direct = g.isPointwise && perImage
-    let chunk = plan.imagesPerChunk
-    let columnFloats = direct ? 0 : g.patchSize * chunk * plane
-    let productFloats = perImage ? 0 : outChannels * chunk * plane
-    let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
-    let columns = scratch, products = scratch + columnFloats
+    let perImage = plan.perImageProducts, chunk = plan.imagesPerChunk
+    let (direct, columns, products) = g.chunkScratch(plan)
     for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
         let count = min(chunk, images.upperBound - first)
         let leading = count * plane
@@ -258,14 +266,8 @@ private func convolutionBackward(images: Range<Int>, operands: ConvolutionBackwa
     let dy = operands.dy, x = operands.x, w = operands.w, dx = operands.dx
     let plane = g.outPlane, outChannels = g.outChannels
     let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
-    let perImage = plan.perImageProducts
-    // A 1x1, stride-1, unpadded convolution with per-image GEMMs reads the input itself as its column matrix.
-    let direct = g.isPointwise && perImage
-    let chunk = plan.imagesPerChunk
-    let columnFloats = direct ? 0 : g.patchSize * chunk * plane
-    let productFloats = perImage ? 0 : outChannels * chunk * plane
-    let scratch = ScratchSpace.current.floats(columnFloats + productFloats)
-    let columns = scratch, products = scratch + columnFloats
+    let perImage = plan.perImageProducts, chunk = plan.imagesPerChunk
+    let (direct, columns, products) = g.chunkScratch(plan)
     for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
         let count = min(chunk, images.upperBound - first)
         let leading = count * plane

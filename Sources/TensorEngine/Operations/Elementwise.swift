@@ -127,29 +127,27 @@ let elementwiseGrain = 1 << 15
 /// lhs + rhs (then max(·, 0) when `relu`), split over the workers.
 func elementwiseSum(_ lhs: Tensor, _ rhs: Tensor, relu: Bool) -> Tensor {
     precondition(lhs.shape == rhs.shape, "elementwise operation on \(describeShape(lhs.shape)) and \(describeShape(rhs.shape))")
-    return lhs.scalars.withUnsafeBufferPointer { left in
-        rhs.scalars.withUnsafeBufferPointer { right in
-            Tensor(shape: lhs.shape) { target in
-                Parallelism.forEachRange(target.count, grain: elementwiseGrain) { range in
-                    let start = range.lowerBound
-                    shears_add(left.baseAddress! + start, right.baseAddress! + start, target.baseAddress! + start,
-                               range.count, relu ? 1 : 0)
-                }
-            }
-        }
-    }
+    return combineInParallel(lhs, rhs) { shears_add($0, $1, $2, $3, relu ? 1 : 0) }
 }
 
 /// The gradient through a rectifier: `gradient` where the rectifier's `output` is positive, 0 elsewhere.
 func rectifiedGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
     precondition(gradient.shape == output.shape, "rectifier gradient \(describeShape(gradient.shape)) for output \(describeShape(output.shape))")
-    return gradient.scalars.withUnsafeBufferPointer { upstream in
-        output.scalars.withUnsafeBufferPointer { gate in
-            Tensor(shape: gradient.shape) { target in
+    return combineInParallel(gradient, output) { shears_rectified_gradient($0, $1, $2, $3) }
+}
+
+/// A tensor of `first`'s shape filled by `kernel(first, second, result, count)` over ranges of at least
+/// ``elementwiseGrain`` floats split over the workers (the pointers already offset to each range's start).
+private func combineInParallel(
+    _ first: Tensor, _ second: Tensor,
+    _ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+) -> Tensor {
+    first.scalars.withUnsafeBufferPointer { a in
+        second.scalars.withUnsafeBufferPointer { b in
+            Tensor(shape: first.shape) { target in
                 Parallelism.forEachRange(target.count, grain: elementwiseGrain) { range in
                     let start = range.lowerBound
-                    shears_rectified_gradient(upstream.baseAddress! + start, gate.baseAddress! + start,
-                                              target.baseAddress! + start, range.count)
+                    kernel(a.baseAddress! + start, b.baseAddress! + start, target.baseAddress! + start, range.count)
                 }
             }
         }

@@ -239,18 +239,30 @@ extension WinogradGeometry {
         }
     }
 
+    /// This thread's scratch for one chunk: the transformed input (or its gradient), the products (or their
+    /// gradient), and the transforms' own scratch.
+    private func chunkBuffers() -> (input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+                                    scratch: UnsafeMutablePointer<Float>) {
+        let buffers = ScratchSpace.current.floats(chunkInputFloats + chunkOutputFloats + transformScratchFloats)
+        return (buffers, buffers + chunkInputFloats, buffers + chunkInputFloats + chunkOutputFloats)
+    }
+
+    /// Calls `body(first image, image count, tiles, input position stride, output position stride)` for each chunk
+    /// of `images`.
+    private func forEachChunk(of images: Range<Int>, _ body: (Int, Int, Int, Int, Int) -> Void) {
+        for first in stride(from: images.lowerBound, to: images.upperBound, by: imagesPerChunk) {
+            let count = min(imagesPerChunk, images.upperBound - first)
+            let tiles = count * tilesPerImage
+            body(first, count, tiles, WinogradGeometry.positionStride(channels: convolution.inChannels, tiles: tiles),
+                 WinogradGeometry.positionStride(channels: convolution.outChannels, tiles: tiles))
+        }
+    }
+
     private func forward(images: Range<Int>, x: UnsafePointer<Float>, u: UnsafePointer<Float>,
                          y: UnsafeMutablePointer<Float>) {
         let g = convolution
-        let chunk = imagesPerChunk
-        let vFloats = chunkInputFloats, mFloats = chunkOutputFloats
-        let buffers = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
-        let v = buffers, m = buffers + vFloats, scratch = m + mFloats
-        for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
-            let count = min(chunk, images.upperBound - first)
-            let tiles = count * tilesPerImage
-            let inStride = WinogradGeometry.positionStride(channels: g.inChannels, tiles: tiles)
-            let outStride = WinogradGeometry.positionStride(channels: g.outChannels, tiles: tiles)
+        let (v, m, scratch) = chunkBuffers()
+        forEachChunk(of: images) { first, count, tiles, inStride, outStride in
             transformInput(x, firstImage: first, imageCount: count, v: v, scratch: scratch)
             for position in 0..<16 {
                 BLAS.gemm(transposeA: false, transposeB: false, m: g.outChannels, n: tiles, k: g.inChannels,
@@ -304,16 +316,9 @@ extension WinogradGeometry {
     private func backward(images: Range<Int>, dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
                           u: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, du: UnsafeMutablePointer<Float>?) {
         let g = convolution
-        let chunk = imagesPerChunk
-        let vFloats = chunkInputFloats, mFloats = chunkOutputFloats
-        let buffers = ScratchSpace.current.floats(vFloats + mFloats + transformScratchFloats)
         // V is needed for dU, then its space takes dV.
-        let v = buffers, dm = buffers + vFloats, scratch = dm + mFloats
-        for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
-            let count = min(chunk, images.upperBound - first)
-            let tiles = count * tilesPerImage
-            let inStride = WinogradGeometry.positionStride(channels: g.inChannels, tiles: tiles)
-            let outStride = WinogradGeometry.positionStride(channels: g.outChannels, tiles: tiles)
+        let (v, dm, scratch) = chunkBuffers()
+        forEachChunk(of: images) { first, count, tiles, inStride, outStride in
             transformOutputGradient(dy, firstImage: first, imageCount: count, dm: dm, scratch: scratch)
             if let du {
                 transformInput(x, firstImage: first, imageCount: count, v: v, scratch: scratch)
