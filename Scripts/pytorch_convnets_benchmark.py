@@ -7,7 +7,9 @@ Usage: /usr/bin/python3 Scripts/pytorch_convnets_benchmark.py [--models resnet20
 The PyTorch side of `shears-figures convnets`. Per model, on one fixed random batch (10 classes):
   training    forward, cross-entropy, zero gradients, backward, SGD (lr 0.01, momentum 0.9), as Shears' Trainer;
   evaluation  model.eval() and a forward pass under torch.no_grad(), as Shears' Evaluation.
-Each runs --warmup untimed steps, then --steps timed ones; images/s = steps · batch / timed seconds.
+Each runs --warmup untimed steps, then timed ones: --steps for training and EVALUATION_STEPS_PER_STEP times as many
+for evaluation (a forward pass is several times quicker, and a few tenths of a second are too short to time on a
+shared machine); images/s = timed steps · batch / timed seconds.
 
 The models are built to match the Shears model zoo (Sources/NeuralNetworks) layer for layer:
   resnet20  He et al.'s CIFAR ResNet-20 (3×32×32), zero-padding ("option A") shortcuts     269,722 parameters
@@ -45,6 +47,8 @@ SHEARS_PARAMETER_COUNTS = {
 }
 DEFAULT_MODELS = ["resnet20", "vgg16", "resnet18", "resnet50"]
 CLASSES = 10
+# Timed evaluation passes per timed training step (shears-figures uses the same factor).
+EVALUATION_STEPS_PER_STEP = 4
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -230,7 +234,8 @@ def measure(model, images, labels, arguments: argparse.Namespace) -> tuple:
     train = images_per_second(train_step, arguments.batch, arguments.warmup, arguments.steps)
     model.eval()
     with torch.no_grad():
-        evaluation = images_per_second(eval_step, arguments.batch, arguments.warmup, arguments.steps)
+        evaluation = images_per_second(eval_step, arguments.batch, arguments.warmup,
+                                       EVALUATION_STEPS_PER_STEP * arguments.steps)
     return train, evaluation
 
 
@@ -286,7 +291,7 @@ def main() -> None:
     torch.manual_seed(arguments.seed)
     header = (f"PyTorch {torch.__version__}, {arguments.threads} thread(s) (torch.get_num_threads() = "
               f"{torch.get_num_threads()}), batch {arguments.batch}, {arguments.warmup} warm-up + "
-              f"{arguments.steps} timed steps per measurement")
+              f"{arguments.steps} timed training steps, {EVALUATION_STEPS_PER_STEP * arguments.steps} timed evaluation passes")
     print(header, file=sys.stderr if arguments.json else sys.stdout, flush=True)
     for name in arguments.models:
         run_model(name, arguments)

@@ -43,6 +43,19 @@ static void KERNEL(scale_shift)(const float *restrict x, float *restrict y, long
     }
 }
 
+/// scale_shift in place: x and y may not alias under restrict, and a convolution's epilogue rewrites the plane it
+/// has just written while that plane is still in cache.
+static void KERNEL(scale_shift_in_place)(float *restrict x, long n, float scale, float shift, int relu) {
+    if (relu) {
+        for (long i = 0; i < n; i++) {
+            float v = x[i] * scale + shift;
+            x[i] = v > 0 ? v : 0;
+        }
+    } else {
+        for (long i = 0; i < n; i++) x[i] = x[i] * scale + shift;
+    }
+}
+
 static void KERNEL(sum_and_centered_dot)(const float *restrict dy, const float *restrict x, const float *restrict mask,
                                          long n, float center, float *sum, float *dot) {
     float sums[LANES] = {0}, dots[LANES] = {0};

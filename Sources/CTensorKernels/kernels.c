@@ -103,6 +103,10 @@ void shears_scale_shift(const float *x, float *y, long n, float scale, float shi
     DISPATCH(scale_shift, x, y, n, scale, shift, relu)
 }
 
+void shears_scale_shift_in_place(float *x, long n, float scale, float shift, int relu) {
+    DISPATCH(scale_shift_in_place, x, n, scale, shift, relu)
+}
+
 void shears_sum_and_centered_dot(const float *dy, const float *x, const float *mask, long n, float center,
                                  float *sum, float *dot) {
     DISPATCH(sum_and_centered_dot, dy, x, mask, n, center, sum, dot)

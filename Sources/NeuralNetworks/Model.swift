@@ -50,7 +50,9 @@ public final class Model {
 
     /// The logits of a batch in evaluation mode, without building a graph for gradients.
     /// - Parameter input: A batch [N] + ``inputShape``.
-    public func predict(_ input: Tensor) -> Tensor { self(Variable(input), training: false).value }
+    public func predict(_ input: Tensor) -> Tensor {
+        GradientTape.withoutRecording { self(Variable(input), training: false).value }
+    }
 
     /// Throws unless `shape` is [N] + ``inputShape`` with N ≥ 1.
     /// - Parameter shape: The shape of a batch.

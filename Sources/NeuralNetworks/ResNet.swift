@@ -85,7 +85,7 @@ public final class ResNet: Layer {
 
     /// Stem, stages, global average pool, flatten, `fc`.
     public func forward(_ input: Variable, context: inout ForwardContext) -> Variable {
-        var x = bn1.followed(by: relu, conv1(input, context: &context), context: &context)
+        var x = conv1.followed(by: bn1, relu, input, context: &context)
         if let maxpool { x = maxpool(x, context: &context) }
         for stage in stages { x = stage(x, context: &context) }
         x = avgpool(x, context: &context).flattened()

@@ -47,8 +47,8 @@ public final class BasicBlock: Layer {
 
     /// relu(bn2(conv2(relu(bn1(conv1 x)))) + shortcut(x)).
     public func forward(_ input: Variable, context: inout ForwardContext) -> Variable {
-        var out = bn1.followed(by: relu, conv1(input, context: &context), context: &context)
-        out = bn2(conv2(out, context: &context), context: &context)
+        var out = conv1.followed(by: bn1, relu, input, context: &context)
+        out = conv2.followed(by: bn2, nil, out, context: &context)
         let identity = downsample.map { $0(input, context: &context) } ?? input
         return addThenReLU(out, identity, relu: relu, context: &context)
     }
@@ -107,9 +107,9 @@ public final class Bottleneck: Layer {
 
     /// relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1 x))))))) + shortcut(x)).
     public func forward(_ input: Variable, context: inout ForwardContext) -> Variable {
-        var out = bn1.followed(by: relu, conv1(input, context: &context), context: &context)
-        out = bn2.followed(by: relu, conv2(out, context: &context), context: &context)
-        out = bn3(conv3(out, context: &context), context: &context)
+        var out = conv1.followed(by: bn1, relu, input, context: &context)
+        out = conv2.followed(by: bn2, relu, out, context: &context)
+        out = conv3.followed(by: bn3, nil, out, context: &context)
         let identity = downsample.map { $0(input, context: &context) } ?? input
         return addThenReLU(out, identity, relu: relu, context: &context)
     }

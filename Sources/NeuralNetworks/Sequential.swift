@@ -35,7 +35,16 @@ public final class Sequential: Layer {
         var index = children.startIndex
         while index < children.endIndex {
             let layer = children[index].layer
-            // A batch norm followed by a rectifier runs as one fused pass (VGG's conv–bn–relu stacks).
+            // A convolution followed by a batch norm (and a rectifier) runs as one fused pass in inference (VGG's
+            // conv–bn–relu stacks, ResNet's projection shortcuts).
+            if let convolution = layer as? Conv2d, index + 1 < children.endIndex,
+               let norm = children[index + 1].layer as? BatchNorm2d {
+                let relu = index + 2 < children.endIndex ? children[index + 2].layer as? ReLU : nil
+                x = convolution.followed(by: norm, relu, x, context: &context)
+                index += relu == nil ? 2 : 3
+                continue
+            }
+            // A batch norm followed by a rectifier runs as one fused pass.
             if let norm = layer as? BatchNorm2d, index + 1 < children.endIndex, let relu = children[index + 1].layer as? ReLU {
                 x = norm.followed(by: relu, x, context: &context)
                 index += 2

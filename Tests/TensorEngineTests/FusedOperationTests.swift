@@ -58,4 +58,44 @@ import TensorEngine
         let fused = Parallelism.withWorkers(2) { run(fused: true) }
         #expect(fused.0 == separate.0 && fused.1 == separate.1 && fused.2 == separate.2)
     }
+
+    /// Convolution then evaluation-mode batch norm (+ ReLU), as two operations or fused through the epilogue.
+    static func convolutionThenBatchNorm(input x: Tensor, outChannels: Int, kernel: Int, stride: Int, bias: Bool,
+                                         rectify: Bool, fused: Bool) -> Tensor {
+        let weight = seededNormalTensor([outChannels, x.shape[1], kernel, kernel], seed: 52)
+        let convolutionBias = bias ? seededUniformTensor([outChannels], seed: 53) : nil
+        let statistics = BatchNormStatistics(channels: outChannels)
+        statistics.runningMean = seededUniformTensor([outChannels], seed: 54)
+        statistics.runningVariance = seededUniformTensor([outChannels], seed: 55, low: 0.5, high: 2)
+        let gamma = seededUniformTensor([outChannels], seed: 56, low: 0.5, high: 1.5)
+        let beta = seededUniformTensor([outChannels], seed: 57)
+        let padding = (kernel / 2, kernel / 2)
+        if fused {
+            let affine = ChannelAffine(batchNorm: statistics, weight: gamma, bias: beta, epsilon: 1e-5, rectify: rectify)
+            return conv2d(x, weight: weight, bias: convolutionBias, stride: (stride, stride), padding: padding,
+                          then: affine)
+        }
+        let convolved = conv2d(Variable(x), weight: Variable(weight), bias: convolutionBias.map { Variable($0) },
+                               stride: (stride, stride), padding: padding)
+        return batchNorm2d(convolved, weight: Variable(gamma), bias: Variable(beta), statistics: statistics,
+                           training: false, relu: rectify).value
+    }
+
+    /// Winograd (3×3, 16 channels), im2col with one GEMM per image (12×12 planes), im2col with a scatter (stride 2,
+    /// 3×3 planes); with and without a convolution bias and a rectifier; on two workers.
+    @Test(arguments: [(16, 16, 8, 3, 1), (3, 4, 12, 5, 1), (8, 6, 6, 3, 2)], [false, true])
+    func convolutionWithBatchNormEpilogueEqualsTheTwoOperations(
+        shape: (inChannels: Int, outChannels: Int, side: Int, kernel: Int, stride: Int), bias: Bool
+    ) {
+        let x = seededNormalTensor([5, shape.inChannels, shape.side, shape.side], seed: 58)
+        for rectify in [false, true] {
+            func run(fused: Bool) -> Tensor {
+                Self.convolutionThenBatchNorm(input: x, outChannels: shape.outChannels, kernel: shape.kernel,
+                                              stride: shape.stride, bias: bias, rectify: rectify, fused: fused)
+            }
+            let separate = run(fused: false)
+            let fused = Parallelism.withWorkers(2) { run(fused: true) }
+            #expect(fused == separate, "rectify \(rectify)")
+        }
+    }
 }

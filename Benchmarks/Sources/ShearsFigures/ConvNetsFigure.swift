@@ -17,7 +17,8 @@ extension Figures {
     static func convnets(_ options: FigureOptions) throws {
         let (warmup, steps) = (options.warmupSteps(for: .convnets), options.steps(for: .convnets))
         print("## Convolutional networks, Shears vs PyTorch: batch \(options.batchSize), \(options.threads) thread(s), "
-            + "\(warmup) warm-up + \(steps) timed steps each for training (SGD momentum 0.9) and evaluation")
+            + "\(warmup) warm-up + \(steps) timed steps for training (SGD momentum 0.9), "
+            + "\(Figure.evaluationStepsPerStep * steps) for evaluation")
         let pytorch: PyTorchConvNets?
         do {
             pytorch = try PyTorchConvNets.locate()
@@ -40,7 +41,7 @@ extension Figures {
         let (warmup, steps) = (options.warmupSteps(for: .convnets), options.steps(for: .convnets))
         let workload = try ConvNetWorkload(network, batchSize: options.batchSize)
         let train = workload.trainingImagesPerSecond(warmup: warmup, steps: steps)
-        let evaluation = workload.evaluationImagesPerSecond(warmup: warmup, steps: steps)
+        let evaluation = workload.evaluationImagesPerSecond(warmup: warmup, steps: Figure.evaluationStepsPerStep * steps)
         // VmHWM only grows, so after several models it is the largest of them, not this one's.
         let peak = ProcessMemory.peakResidentBytes.map { String(format: "%.0f MiB", Double($0) / 1_048_576) } ?? "unknown"
         print("- \(network), \(grouped(workload.parameterCount)) parameters: Shears train \(format(train)) images/s, "

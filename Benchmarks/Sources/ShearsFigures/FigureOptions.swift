@@ -20,6 +20,10 @@ enum Figure: String, CaseIterable {
     var defaultWarmupSteps: Int { self == .convnets ? 2 : 20 }
     /// Timed steps when `--steps` is not given.
     var defaultSteps: Int { self == .convnets ? 5 : 200 }
+    /// Timed evaluation passes per timed training step in `convnets`: a pass is several times quicker than a step,
+    /// and a few tenths of a second are too short to time on a shared machine. The PyTorch script uses the same
+    /// factor (`EVALUATION_STEPS_PER_STEP`).
+    static let evaluationStepsPerStep = 4
 }
 
 /// A command-line error, naming the argument and what was expected.
@@ -63,7 +67,8 @@ struct FigureOptions {
           --threads N       OpenBLAS threads, and PyTorch's for convnets (default 1)
           --budget SECONDS  timed seconds per GEMM / convolution measurement, at least 5 runs (default 1)
           --warmup N        untimed steps first (default 20 for lenet5, 2 for convnets)
-          --steps N         timed steps (default 200 for lenet5, 5 for convnets)
+          --steps N         timed steps (default 200 for lenet5, 5 for convnets; convnets times 4× as many
+                            evaluation passes)
           --batch N         batch size of lenet5 and convnets (default 128)
           --models LIST     convnets' models, comma-separated, from resnet20, vgg16, resnet18, resnet50, lenet5
                             (default resnet20,vgg16,resnet18,resnet50)

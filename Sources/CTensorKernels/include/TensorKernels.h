@@ -42,6 +42,9 @@ float shears_sum_squared_deviations(const float *x, long n, float center);
 /// y = x · scale + shift, then max(·, 0) when relu is non-zero.
 void shears_scale_shift(const float *x, float *y, long n, float scale, float shift, int relu);
 
+/// x = x · scale + shift, then max(·, 0) when relu is non-zero, in place (bit for bit what shears_scale_shift gives).
+void shears_scale_shift_in_place(float *x, long n, float scale, float shift, int relu);
+
 /// Σ g and Σ g · (x − center), with g = dy where mask is NULL or positive, else 0 (a fused ReLU's gradient).
 void shears_sum_and_centered_dot(const float *dy, const float *x, const float *mask, long n, float center,
                                  float *sum, float *dot);

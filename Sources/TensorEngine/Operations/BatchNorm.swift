@@ -60,20 +60,20 @@ public func batchNorm2d(_ input: Variable, weight: Variable, bias: Variable, sta
         statistics.update(mean: batchMean, biasedVariance: batchVariance, count: layout.perChannel, momentum: momentum)
     } else {
         mean = statistics.runningMean.scalars
-        inverseDeviation = statistics.runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
+        inverseDeviation = statistics.runningInverseDeviation(epsilon: epsilon)
     }
 
-    let gamma = weight.value.scalars, beta = bias.value.scalars
     // y = x · scale + shift per channel, with scale = γ / σ and shift = β − mean · scale.
-    let scale = (0..<channels).map { gamma[$0] * inverseDeviation[$0] }
-    let shift = (0..<channels).map { beta[$0] - mean[$0] * scale[$0] }
+    let affine = ChannelAffine(normalizingWith: mean, inverseDeviation: inverseDeviation, gamma: weight.value.scalars,
+                               beta: bias.value.scalars, rectify: relu)
+    let scale = affine.scale
     let output = x.scalars.withUnsafeBufferPointer { source in
         Tensor(shape: x.shape) { target in
             Parallelism.forEachRange(channels) { channelRange in
                 for channel in channelRange {
                     layout.forEachSlice(of: channel) { offset in
-                        shears_scale_shift(source.baseAddress! + offset, target.baseAddress! + offset, layout.plane,
-                                           scale[channel], shift[channel], relu ? 1 : 0)
+                        affine.apply(from: source.baseAddress! + offset, to: target.baseAddress! + offset,
+                                     count: layout.plane, channel: channel)
                     }
                 }
             }
@@ -160,6 +160,11 @@ struct ChannelLayout {
 }
 
 extension BatchNormStatistics {
+    /// 1 / √(running variance + ε) per channel, as evaluation mode normalises.
+    func runningInverseDeviation(epsilon: Float) -> [Float] {
+        runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
+    }
+
     /// Moves the running statistics towards a batch's; the variance is made unbiased first, as PyTorch does.
     func update(mean: [Double], biasedVariance: [Double], count: Int, momentum: Float) {
         let correction = Double(count) / Double(count - 1)

@@ -72,13 +72,8 @@ public func conv2d(_ input: Variable, weight: Variable, bias: Variable?,
                      "conv2d: bias \(describeShape(bias.value.shape)) for \(geometry.outChannels) output channels")
     }
     let winograd = ConvolutionAlgorithm.preferred == .automatic ? WinogradGeometry(geometry) : nil
-    var output: Tensor
-    if let winograd {
-        output = winograd.forward(input: x, weight: w)
-        if let bias { output.addChannelBias(bias.value) }
-    } else {
-        output = convolutionForward(input: x, weight: w, bias: bias?.value, geometry: geometry)
-    }
+    let output = convolutionOutput(input: x, weight: w, bias: bias?.value, geometry: geometry, winograd: winograd,
+                                   epilogue: nil)
     let operands = bias.map { [input, weight, $0] } ?? [input, weight]
     return Variable(value: output, operands: operands) { gradient in
         let (inputGradient, weightGradient) = winograd.map {
@@ -93,9 +88,53 @@ public func conv2d(_ input: Variable, weight: Variable, bias: Variable?,
     }
 }
 
-/// The forward pass: output = weight ⊛ input + bias. The batch is split over ``Parallelism/workerCount`` workers.
+/// 2-D convolution followed by a per-channel affine map and optional rectifier, for inference: what
+/// `epilogue(conv2d(input))` gives, bit for bit, without a second pass over the output and without recording a
+/// graph. An inference-mode batch norm (and the ReLU after it) folds into the convolution this way.
+///
+/// - Parameters:
+///   - input: [N, C_in, H, W].
+///   - weight: [C_out, C_in / groups, kh, kw].
+///   - bias: [C_out], or nil; it is added before the epilogue.
+///   - stride: (vertical, horizontal) step between output positions.
+///   - padding: zero rows / columns added on each side.
+///   - dilation: spacing between kernel taps.
+///   - groups: input and output channels are split into this many independent groups.
+///   - epilogue: the map applied to each output channel; it must have C_out channels.
+/// - Returns: [N, C_out, H_out, W_out], as ``conv2d(_:weight:bias:stride:padding:dilation:groups:)``.
+public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1),
+                   padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1,
+                   then epilogue: ChannelAffine) -> Tensor {
+    let geometry = ConvolutionGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding,
+                                       dilation: dilation, groups: groups)
+    precondition(bias.map { $0.shape == [geometry.outChannels] } ?? true,
+                 "conv2d: bias \(describeShape(bias?.shape ?? [])) for \(geometry.outChannels) output channels")
+    precondition(epilogue.channels == geometry.outChannels,
+                 "conv2d: an epilogue of \(epilogue.channels) channels for \(geometry.outChannels) output channels")
+    let winograd = ConvolutionAlgorithm.preferred == .automatic ? WinogradGeometry(geometry) : nil
+    return convolutionOutput(input: input, weight: weight, bias: bias, geometry: geometry, winograd: winograd,
+                             epilogue: epilogue)
+}
+
+/// weight ⊛ input (+ bias), then `epilogue`, by Winograd when `winograd` is given and by im2col otherwise. Without
+/// a bias the epilogue runs on each plane as it is written; with one it needs its own pass, after the bias.
+private func convolutionOutput(input: Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry,
+                               winograd: WinogradGeometry?, epilogue: ChannelAffine?) -> Tensor {
+    let fused = bias == nil ? epilogue : nil
+    var output = winograd?.forward(input: input, weight: weight, epilogue: fused)
+        ?? convolutionForward(input: input, weight: weight, bias: nil, geometry: geometry, epilogue: fused)
+    if let bias {
+        output.addChannelBias(bias)
+        epilogue?.apply(to: &output)
+    }
+    return output
+}
+
+/// The forward pass: output = weight ⊛ input + bias, then `epilogue` on each output plane (which needs `bias` nil).
+/// The batch is split over ``Parallelism/workerCount`` workers.
 func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
-                        plan: ConvolutionPlan? = nil) -> Tensor {
+                        plan: ConvolutionPlan? = nil, epilogue: ChannelAffine? = nil) -> Tensor {
+    precondition(bias == nil || epilogue == nil, "convolutionForward: an epilogue follows the bias; apply it separately")
     let plan = plan ?? g.defaultPlan
     var output = Tensor(shape: g.outputShape) { out in
         guard out.count > 0 else { return }
@@ -104,7 +143,7 @@ func convolutionForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g
             weight.scalars.withUnsafeBufferPointer { weightBuffer in
                 let x = inputBuffer.baseAddress!, w = weightBuffer.baseAddress!, y = out.baseAddress!
                 Parallelism.forEachSlice(g.batch, slices: Parallelism.sliceCount(batch: g.batch)) { _, images in
-                    convolutionForward(images: images, x: x, w: w, y: y, geometry: g, plan: plan)
+                    convolutionForward(images: images, x: x, w: w, y: y, geometry: g, plan: plan, epilogue: epilogue)
                 }
             }
         }
@@ -129,7 +168,8 @@ extension ConvolutionGeometry {
 
 /// The forward pass of the images `images` of the batch, on the calling thread with its own scratch space.
 private func convolutionForward(images: Range<Int>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                                y: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry, plan: ConvolutionPlan) {
+                                y: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry, plan: ConvolutionPlan,
+                                epilogue: ChannelAffine?) {
     let plane = g.outPlane, outChannels = g.outChannels
     let groupOut = g.groupOutChannels, groupPatch = g.groupPatchSize
     let perImage = plan.perImageProducts, chunk = plan.imagesPerChunk
@@ -150,6 +190,11 @@ private func convolutionForward(images: Range<Int>, x: UnsafePointer<Float>, w: 
                               b: b + group * groupPatch * ldb, ldb: ldb,
                               c: target + group * groupOut * plane, ldc: plane)
                 }
+                if let epilogue {
+                    for channel in 0..<outChannels {
+                        epilogue.apply(toPlane: target + channel * plane, count: plane, channel: channel)
+                    }
+                }
             }
         } else {
             for group in 0..<g.groups {
@@ -162,8 +207,12 @@ private func convolutionForward(images: Range<Int>, x: UnsafePointer<Float>, w: 
             for image in 0..<count {
                 let target = y + (first + image) * outChannels * plane
                 for channel in 0..<outChannels {
-                    copyFloats(from: products + channel * leading + image * plane, to: target + channel * plane,
-                               count: plane)
+                    let source = products + channel * leading + image * plane
+                    if let epilogue {
+                        epilogue.apply(from: source, to: target + channel * plane, count: plane, channel: channel)
+                    } else {
+                        copyFloats(from: source, to: target + channel * plane, count: plane)
+                    }
                 }
             }
         }

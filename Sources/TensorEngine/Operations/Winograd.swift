@@ -169,7 +169,8 @@ extension WinogradGeometry {
     /// Writes Y = Aᵀ M A of every tile into the NCHW output of `imageCount` images starting at `firstImage`, cropping
     /// the last tile row or column of odd-sized planes. `m` is laid out like ``transformInput``'s output, with C_out
     /// rows.
-    func transformOutput(_ m: UnsafePointer<Float>, firstImage: Int, imageCount: Int, y: UnsafeMutablePointer<Float>) {
+    func transformOutput(_ m: UnsafePointer<Float>, firstImage: Int, imageCount: Int, y: UnsafeMutablePointer<Float>,
+                         epilogue: ChannelAffine? = nil) {
         let g = convolution
         let tiles = imageCount * tilesPerImage
         let stride = WinogradGeometry.positionStride(channels: g.outChannels, tiles: tiles)
@@ -178,6 +179,8 @@ extension WinogradGeometry {
                 let plane = y + ((firstImage + image) * g.outChannels + channel) * g.outPlane
                 shears_winograd_output_plane(m + channel * tiles + image * tilesPerImage, stride, plane, g.outHeight,
                                              g.outWidth)
+                // While the plane is still in cache.
+                epilogue?.apply(toPlane: plane, count: g.outPlane, channel: channel)
             }
         }
     }
@@ -222,8 +225,9 @@ extension WinogradGeometry {
 // MARK: - Forward and backward
 
 extension WinogradGeometry {
-    /// The forward pass of the whole batch, split over the workers by images.
-    func forward(input: Tensor, weight: Tensor) -> Tensor {
+    /// The forward pass of the whole batch, split over the workers by images, with `epilogue` applied to each
+    /// output plane as it is written.
+    func forward(input: Tensor, weight: Tensor, epilogue: ChannelAffine? = nil) -> Tensor {
         let g = convolution
         let u = transformedKernel(weight)
         return Tensor(shape: g.outputShape) { out in
@@ -232,7 +236,7 @@ extension WinogradGeometry {
                 u.withUnsafeBufferPointer { uBuffer in
                     let x = inputBuffer.baseAddress!, u = uBuffer.baseAddress!, y = out.baseAddress!
                     Parallelism.forEachSlice(g.batch, slices: Parallelism.sliceCount(batch: g.batch)) { _, images in
-                        forward(images: images, x: x, u: u, y: y)
+                        forward(images: images, x: x, u: u, y: y, epilogue: epilogue)
                     }
                 }
             }
@@ -259,7 +263,7 @@ extension WinogradGeometry {
     }
 
     private func forward(images: Range<Int>, x: UnsafePointer<Float>, u: UnsafePointer<Float>,
-                         y: UnsafeMutablePointer<Float>) {
+                         y: UnsafeMutablePointer<Float>, epilogue: ChannelAffine?) {
         let g = convolution
         let (v, m, scratch) = chunkBuffers()
         forEachChunk(of: images) { first, count, tiles, inStride, outStride in
@@ -270,7 +274,7 @@ extension WinogradGeometry {
                           b: v + position * inStride, ldb: tiles,
                           c: m + position * outStride, ldc: tiles)
             }
-            transformOutput(m, firstImage: first, imageCount: count, y: y)
+            transformOutput(m, firstImage: first, imageCount: count, y: y, epilogue: epilogue)
         }
     }
 
