@@ -11,7 +11,7 @@ struct DataOptions: ParsableArguments {
             help: "The folder with the dataset's files (default for fashion-mnist: Debian's dataset-fashion-mnist folder; required for mnist and cifar10).")
     var dataDirectory: String?
 
-    @Option(name: .customLong("validation-fraction"),
+    @Option(name: .customLong("validation-fraction"), parsing: .unconditional,
             help: "Hold out this fraction of the training set and report accuracy on it instead of the test set (for hyper-parameter searches).")
     var validationFraction: Double?
 
@@ -23,7 +23,7 @@ struct DataOptions: ParsableArguments {
 
 /// Threads and output format shared by the commands that train.
 struct RuntimeOptions: ParsableArguments {
-    @Option(help: "Worker threads: each operation splits its batch (or channels) over them, with one BLAS thread each (default: every core). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads: each operation splits its batch (or channels) over them, with one BLAS thread each (default: every core). Results do not depend on it.")
     var threads: Int?
 
     @Option(help: "Convolution kernels: automatic (Winograd F(2x2,3x3) for 3x3 stride-1 layers with 16+ channels, im2col + GEMM elsewhere) or im2col (everywhere; slower, and the arithmetic of runs before the Winograd kernels).")
@@ -63,15 +63,25 @@ func loadWeights(_ path: String, into model: Model) throws {
     }
 }
 
-/// Creates the output folder (and parents).
-func makeOutputDirectory(_ path: String) throws -> URL {
-    let url = URL(fileURLWithPath: path)
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-        throw ValidationError("--out \(path) is a file; expected a folder")
-    }
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+/// The help of `--overwrite`, the same for every command that writes a run folder.
+let overwriteHelp: ArgumentHelp = """
+    Replace the earlier run in the output folder (and discard an unfinished one next to it). Without it such a \
+    folder is refused; a folder with files shears did not write is refused always.
+    """
+
+/// Claims a run's output folder (see RunFolder): refused when it holds another run (unless `overwrite`), when one
+/// of `inputs` lies inside it, or when another run holds its lock; the folder's notes go to `reporter`.
+func claimRunFolder(_ path: String, command: String, overwrite: Bool, inputs: [RunFolder.Input],
+                    resumable: Bool = false, reporter: TerminalProgress) throws -> RunFolder {
+    let folder = try RunFolder.claim(path, command: command, overwrite: overwrite, inputs: inputs, resumable: resumable,
+                                     note: { reporter.note($0) })
+    if folder.replacesEarlierRun { reporter.note("replacing the earlier run in \(path) (--overwrite)") }
+    return folder
+}
+
+/// The run's input files and folders named by the data flags.
+extension DataOptions {
+    var inputs: [RunFolder.Input] { dataDirectory.map { [RunFolder.Input(flag: "--data-dir", path: $0)] } ?? [] }
 }
 
 /// Writes a JSON object to stdout.

@@ -18,7 +18,11 @@ struct CompareCommand: ParsableCommand {
 
         Writes OUT/report.json (everything), report.csv (one row per method, seed and epoch), report.md (the table) \
         and report.html (table and plots), and the masks of every run. `--experiment FILE` reads the whole experiment \
-        from a JSON or YAML file (see docs/experiment-example.yaml); only --out, --threads and --json combine with it.
+        from a JSON or YAML file (see docs/experiment-example.yaml); only --out, --overwrite, --threads and --json combine \
+        with it.
+
+        The comparison works in .OUT.incomplete next to OUT and moves it into place when it ends; an OUT that holds \
+        an earlier comparison is replaced only with --overwrite, whose cached dense weights are then reused.
         """)
 
     /// The budgets of `shears compare` without flags: a few minutes on two cores in a release build.
@@ -39,14 +43,17 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "The zoo model: \(ModelZoo.names.joined(separator: ", ")).") var model = "lenet5"
     @OptionGroup var data: DataOptions
     @OptionGroup var pruning: PruningOptions
-    @Option(help: "Comma-separated seeds; each is a full repetition (dense training included unless cached).") var seeds = "0"
+    @Option(parsing: .unconditional, help: "Comma-separated seeds; each is a full repetition (dense training included unless cached).") var seeds = "0"
     @Option(help: "A safetensors file with the dense weights (default: train them and cache them in the output folder).")
     var weights: String?
-    @Option(name: .customLong("pretrain-epochs"), help: "Epochs of dense training when no --weights are given (default \(QuickDefaults.pretrainEpochs)).")
+    @Option(name: .customLong("pretrain-epochs"), parsing: .unconditional, help: "Epochs of dense training when no --weights are given (default \(QuickDefaults.pretrainEpochs)).")
     var pretrainEpochs: Int?
-    @Option(name: .customLong("within-points"), help: "Report the retraining epochs and time to come within this many accuracy points of dense.")
+    @Option(name: .customLong("within-points"), parsing: .unconditional, help: "Report the retraining epochs and time to come within this many accuracy points of dense.")
     var withinPoints: Double = 1
-    @Option(help: "The output folder (reports, masks and the dense cache).") var out = "runs/compare"
+    @Option(help: "The output folder (reports, masks and the dense cache): a new or empty folder, or an earlier comparison with --overwrite.")
+    var out = "runs/compare"
+    @Flag(help: "Replace the earlier comparison in the output folder, reusing its cached dense weights when they were made by the same setup. Without it such a folder is refused.")
+    var overwrite = false
     @Option(name: .customLong("experiment"), help: "A JSON or YAML experiment file; replaces the experiment flags.")
     var experimentFile: String?
     @OptionGroup var runtime: RuntimeOptions
@@ -64,10 +71,20 @@ struct CompareCommand: ParsableCommand {
         try experiment.validate(registry: BuiltInMethods.registry)
         try runtime.applyThreads()
         let reporter = runtime.reporter()
-        let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
-                                    outputDirectory: URL(fileURLWithPath: out), reporter: reporter)
-        reporter.note("comparing \(experiment.methods.map(\.displayName).joined(separator: ", ")) on \(experiment.model) / \(experiment.dataset); output in \(out)")
-        let (report, files) = try comparison.run()
+        let folder = try claimRunFolder(out, command: "compare", overwrite: overwrite, inputs: inputs(of: experiment),
+                                        reporter: reporter)
+        if folder.replacesEarlierRun {
+            // The dense weights are what takes longest; they are reused when made by the same setup (ExperimentRunner
+            // checks the cache's metadata and retrains otherwise).
+            let reused = folder.reuseEarlierFiles { $0.hasPrefix("dense-seed") && $0.hasSuffix(".safetensors") }
+            reporter.note("replacing the earlier comparison in \(out)" + (reused.isEmpty ? "" : " (its cached dense weights are reused)"))
+        }
+        let (report, files) = try folder.run { directory in
+            let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
+                                        outputDirectory: directory, reporter: reporter)
+            reporter.note("comparing \(experiment.methods.map(\.displayName).joined(separator: ", ")) on \(experiment.model) / \(experiment.dataset); output in \(out)")
+            return try comparison.run()
+        }
 
         let paths = ["json": files.json, "csv": files.csv, "markdown": files.markdown, "html": files.html]
             .mapValues { out + "/" + $0.lastPathComponent }
@@ -85,12 +102,21 @@ struct CompareCommand: ParsableCommand {
         }
     }
 
+    /// The comparison's input files and folders, none of which may lie inside the output folder.
+    func inputs(of experiment: Experiment) -> [RunFolder.Input] {
+        var inputs: [RunFolder.Input] = []
+        if let experimentFile { inputs.append(RunFolder.Input(flag: "--experiment", path: experimentFile)) }
+        if let weights = experiment.denseWeights { inputs.append(RunFolder.Input(flag: experimentFile == nil ? "--weights" : "denseWeights", path: weights)) }
+        if let directory = experiment.dataDirectory { inputs.append(RunFolder.Input(flag: experimentFile == nil ? "--data-dir" : "dataDirectory", path: directory)) }
+        return inputs
+    }
+
     /// The experiment the file or the flags describe.
     func makeExperiment() throws -> Experiment {
         if let experimentFile {
             let conflicting = try experimentFlagsGiven()
             guard conflicting.isEmpty else {
-                throw ValidationError("--experiment \(experimentFile) describes the whole experiment; drop \(conflicting.joined(separator: ", ")) (only --out, --threads and --json combine with it)")
+                throw ValidationError("--experiment \(experimentFile) describes the whole experiment; drop \(conflicting.joined(separator: ", ")) (only --out, --overwrite, --threads and --json combine with it)")
             }
             return try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile))
         }
@@ -126,7 +152,7 @@ struct CompareCommand: ParsableCommand {
                 return label
             }
         }
-        let ignored: Set<String> = ["_experimentFile", "_out", "_runtime"]
+        let ignored: Set<String> = ["_experimentFile", "_out", "_overwrite", "_runtime"]
         var names = differing(self, plain).filter { !ignored.contains($0) && $0 != "_data" && $0 != "_pruning" }
         names += differing(data, plain.data) + differing(pruning, plain.pruning)
         // `_sparsity` → `--sparsity`, `_methodEpochs` → `--method-epochs`.

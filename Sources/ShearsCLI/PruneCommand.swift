@@ -14,9 +14,11 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "A safetensors file with the dense model's state_dict.") var weights: String
     @OptionGroup var data: DataOptions
     @OptionGroup var pruning: PruningOptions
-    @Option(help: "Seeds the data order.") var seed: UInt64 = 0
-    @Option(help: "The output folder (DIR/checkpoint holds the last epoch's checkpoint, for --resume).") var out: String?
-    @Option(help: "Continue the run whose output folder is DIR from its last checkpoint.") var resume: String?
+    @Option(parsing: .unconditional, help: "Seeds the data order.") var seed: UInt64 = 0
+    @Option(help: "The output folder: a new or empty folder, or an earlier run with --overwrite. The run works in .DIR.incomplete next to it (with the last epoch's checkpoint, for --resume) and moves it into place when it ends.")
+    var out: String?
+    @Option(help: "Continue the unfinished run of output folder DIR from its last checkpoint.") var resume: String?
+    @Flag(help: overwriteHelp) var overwrite = false
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
@@ -27,20 +29,24 @@ struct PruneCommand: ParsableCommand {
         try experiment.validate(registry: BuiltInMethods.registry)
 
         let reporter = runtime.reporter()
-        let runner = ExperimentRunner(registry: BuiltInMethods.registry, reporter: reporter)
-        let (splits, _) = try runner.loadData(experiment, seed: seed)
-        try runner.validateModelFit(experiment, data: splits)
-        let dense = try runner.denseState(experiment, data: splits, seed: seed, cache: nil)
-        // Everything is checked; only now does the output folder appear.
-        let outputDirectory = try makeOutputDirectory(outPath)
-        let run = try runner.runMethod(experiment.methods[0], experiment: experiment, seed: seed, data: splits,
-                                       dense: dense.state, denseAccuracy: dense.accuracy,
-                                       checkpointDirectory: outputDirectory.appendingPathComponent("checkpoint"),
-                                       resume: resume != nil)
-        try SafeTensors.writeFloatTensors(run.finalState, metadata: ["model": model, "method": method],
-                                          to: outputDirectory.appendingPathComponent("pruned.safetensors"))
-        try run.masks.write(to: outputDirectory.appendingPathComponent("masks.safetensors"))
-        try AtomicFile.writeJSON(run.result, to: outputDirectory.appendingPathComponent("metrics.json"))
+        let inputs = [RunFolder.Input(flag: "--weights", path: weights)] + data.inputs
+        let folder = try resume != nil
+            ? RunFolder.resume(outPath, command: "prune", overwrite: overwrite, inputs: inputs, note: { reporter.note($0) })
+            : claimRunFolder(outPath, command: "prune", overwrite: overwrite, inputs: inputs, resumable: true, reporter: reporter)
+        let run = try folder.run { outputDirectory in
+            let runner = ExperimentRunner(registry: BuiltInMethods.registry, reporter: reporter)
+            let (splits, _) = try runner.loadData(experiment, seed: seed)
+            try runner.validateModelFit(experiment, data: splits)
+            let dense = try runner.denseState(experiment, data: splits, seed: seed, cache: nil)
+            let run = try runner.runMethod(experiment.methods[0], experiment: experiment, seed: seed, data: splits,
+                                           dense: dense.state, denseAccuracy: dense.accuracy,
+                                           checkpointDirectory: folder.checkpointDirectory, resume: folder.isResumed)
+            try SafeTensors.writeFloatTensors(run.finalState, metadata: ["model": model, "method": method],
+                                              to: outputDirectory.appendingPathComponent("pruned.safetensors"))
+            try run.masks.write(to: outputDirectory.appendingPathComponent("masks.safetensors"))
+            try AtomicFile.writeJSON(run.result, to: outputDirectory.appendingPathComponent("metrics.json"))
+            return run
+        }
 
         if runtime.json {
             try printJSON(run.result)

@@ -4,7 +4,7 @@ import Shears
 
 /// The flags `shears prune` and `shears compare` share: the constraint, the selection, budgets and method options.
 struct PruningOptions: ParsableArguments {
-    @Option(help: "The target sparsity, in [0, 1) (ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double = 0.9
+    @Option(parsing: .unconditional, help: "The target sparsity, in [0, 1) (ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double = 0.9
     @Option(help: "unstructured, nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint = "unstructured"
     @Option(help: "layer (every layer at the sparsity) or global (one threshold across the selected layers).") var scope = "layer"
     @Option(help: "Prune only parameters matching this name, glob or re:REGEX (repeatable).") var include: [String] = []
@@ -12,26 +12,26 @@ struct PruningOptions: ParsableArguments {
     @Flag(name: .customLong("keep-first-dense"), help: "Leave the first prunable layer dense.") var keepFirstDense = false
     @Flag(name: .customLong("keep-last-dense"), help: "Leave the last prunable layer dense.") var keepLastDense = false
 
-    @Option(name: .customLong("method-epochs"), help: "Epochs of the method phase (ADMM, SLR, iterative and gradual magnitude; default 10 for prune, 3 for compare).") var methodEpochs: Int?
-    @Option(name: .customLong("retrain-epochs"), help: "Epochs of masked retraining after hard pruning (default 6 for prune, 3 for compare).") var retrainEpochs: Int?
-    @Option(name: .customLong("batch-size"), help: "Mini-batch size.") var batchSize = 128
-    @Option(name: .customLong("method-lr"), help: "SGD learning rate of the method phase (momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float = 0.01
-    @Option(name: .customLong("retrain-lr"), help: "SGD learning rate of retraining (momentum 0.9).") var retrainLR: Float = 0.01
+    @Option(name: .customLong("method-epochs"), parsing: .unconditional, help: "Epochs of the method phase (ADMM, SLR, iterative and gradual magnitude; default 10 for prune, 3 for compare).") var methodEpochs: Int?
+    @Option(name: .customLong("retrain-epochs"), parsing: .unconditional, help: "Epochs of masked retraining after hard pruning (default 6 for prune, 3 for compare).") var retrainEpochs: Int?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size.") var batchSize = 128
+    @Option(name: .customLong("method-lr"), parsing: .unconditional, help: "SGD learning rate of the method phase, in \(OptionRange.learningRate) (momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float = 0.01
+    @Option(name: .customLong("retrain-lr"), parsing: .unconditional, help: "SGD learning rate of retraining, in \(OptionRange.learningRate) (momentum 0.9).") var retrainLR: Float = 0.01
     @Flag(name: .customLong("retrain-cosine"), help: "Decay the retraining learning rate to zero on a cosine curve.") var retrainCosine = false
-    @Option(name: .customLong("loss-subset"), help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all for prune, 10000 for compare).") var lossSubset: Int?
+    @Option(name: .customLong("loss-subset"), parsing: .unconditional, help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all for prune, 10000 for compare).") var lossSubset: Int?
     @Flag(name: .customLong("eval-hard-pruned"), help: "Also measure the test accuracy of Π(W) after every method-phase epoch.") var evaluateHardPruned = false
 
     // Method options; each reaches the methods that have it.
     @Option(help: "magnitude: one-shot, iterative or gradual.") var schedule: String?
-    @Option(help: "magnitude iterative: rounds.") var rounds: String?
-    @Option(help: "ADMM/SLR: the penalty ρ.") var rho: String?
+    @Option(parsing: .unconditional, help: "magnitude iterative: rounds.") var rounds: String?
+    @Option(parsing: .unconditional, help: "ADMM/SLR: the penalty ρ, in \(OptionRange.rho).") var rho: String?
     @Option(name: .customLong("rho-schedule"), help: "ADMM/SLR: constant or geometric:FACTOR[:CAP].") var rhoSchedule: String?
-    @Option(name: .customLong("slr-m"), help: "SLR: M of the step-size rule.") var slrM: String?
-    @Option(name: .customLong("slr-r"), help: "SLR: r of the step-size rule.") var slrR: String?
-    @Option(name: .customLong("slr-s0"), help: "SLR: the initial step size s⁰.") var slrS0: String?
+    @Option(name: .customLong("slr-m"), parsing: .unconditional, help: "SLR: M of the step-size rule.") var slrM: String?
+    @Option(name: .customLong("slr-r"), parsing: .unconditional, help: "SLR: r of the step-size rule.") var slrR: String?
+    @Option(name: .customLong("slr-s0"), parsing: .unconditional, help: "SLR: the initial step size s⁰.") var slrS0: String?
     @Option(name: .customLong("on-failure"), help: "SLR: lenient or strict handling of a failed optimality condition.") var onFailure: String?
-    @Option(name: .customLong("update-every"), help: "ADMM/SLR: update Z and Λ every N (or Ne) epochs or Nb batches; magnitude gradual: every N steps.") var updateEvery: String?
-    @Option(name: .customLong("calibration-samples"), help: "layerwise: calibration images.") var calibrationSamples: String?
+    @Option(name: .customLong("update-every"), parsing: .unconditional, help: "ADMM/SLR: update Z and Λ every N (or Ne) epochs or Nb batches; magnitude gradual: every N steps.") var updateEvery: String?
+    @Option(name: .customLong("calibration-samples"), parsing: .unconditional, help: "layerwise: calibration images.") var calibrationSamples: String?
     @Option(name: .customLong("warm-start"), help: "ADMM/SLR: start Z from a one-shot method's result (layerwise).") var warmStart: String?
     @Option(name: .customLong("option"), help: "Any method option as KEY=VALUE (repeatable).") var extraOptions: [String] = []
 
@@ -63,6 +63,17 @@ struct PruningOptions: ParsableArguments {
         return values.filter { accepted.contains($0.key) }
     }
 
+    /// Refuses learning rates and a penalty ρ outside their ranges (OptionRange), by flag name, before anything runs.
+    /// ρ is checked only when a selected method takes it (otherwise the option itself is refused).
+    func checkRanges(_ values: [String: String], methods: [String]) throws {
+        try OptionRange.learningRate.check(methodLR, flag: "--method-lr")
+        try OptionRange.learningRate.check(retrainLR, flag: "--retrain-lr")
+        let takesRho = try methods.contains { try BuiltInMethods.registry.registration(named: $0).options.contains { $0.key == "rho" } }
+        if takesRho, let text = values["rho"], let value = Double(text) {
+            try OptionRange.rho.check(value, flag: "--rho")
+        }
+    }
+
     /// The budgets used when the flags are absent.
     struct Budgets {
         var methodEpochs: Int
@@ -83,6 +94,7 @@ struct PruningOptions: ParsableArguments {
             MethodSpec(name: name, options: try Self.options(values, for: name, allMethods: methods),
                        warmStart: ["slr", "admm"].contains(name) ? warmStart : nil)
         }
+        try checkRanges(values, methods: methods)
         var pipeline = PipelineConfiguration(methodEpochs: methodEpochs ?? defaults.methodEpochs,
                                              retrainEpochs: retrainEpochs ?? defaults.retrainEpochs, batchSize: batchSize,
                                              lossSubsetSize: lossSubset ?? defaults.lossSubset,

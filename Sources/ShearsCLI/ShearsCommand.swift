@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Shears
 
 /// The `shears` command: train, prune, compare, evaluate and inspect networks.
@@ -14,10 +15,17 @@ struct ShearsCommand: ParsableCommand {
         subcommands: [CompareCommand.self, TrainCommand.self, PruneCommand.self, EvaluateCommand.self,
                       InspectCommand.self, MethodsCommand.self])
 
-    /// Tunes the allocator before any command runs: large tensors are reused from the heap instead of being
-    /// mapped afresh (and page-faulted) on every batch.
+    /// Tunes the allocator before any command runs (large tensors are reused from the heap instead of being
+    /// mapped afresh and page-faulted on every batch), runs the command, and reports an error through
+    /// ErrorReporting.swift: one message, at most a one-line hint, exit status 1 (run failed) or 2 (bad input).
     static func main() {
         AllocatorTuning.reuseLargeAllocations()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(reporting: error, arguments: arguments)
+        }
     }
 }
