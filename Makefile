@@ -5,8 +5,10 @@ RELEASE_BIN = .build/release/shears
 
 .PHONY: demo test build release bench system-packages system-packages-with-data clean
 
+# Run again, `make demo` replaces its own earlier comparison in runs/compare (on purpose, hence --overwrite) and
+# reuses the dense weights cached there; `shears compare` says so in its first lines.
 demo: system-packages-with-data release
-	$(RELEASE_BIN) compare
+	$(RELEASE_BIN) compare --overwrite
 
 test: system-packages
 	$(SWIFT) test

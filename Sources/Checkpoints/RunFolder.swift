@@ -134,17 +134,20 @@ public final class RunFolder {
         let lock: RunLock
         if exists(working) {
             guard isDirectory(working) else {
-                throw RunFolderError(.notAFolder, folder: url.path, "\(working.path) is in the way of \(flag) \(path)'s working folder; move it away")
+                throw RunFolderError(.notAFolder, folder: url.path, "\(shown(working)) is in the way of \(flag) \(path)'s working folder; move it away")
             }
             lock = try RunLock.acquire(at: working.appendingPathComponent(RunLock.fileName), note: note)
-            guard overwrite else {
+            let checkpoint = (try? FileManager.default.contentsOfDirectory(atPath: working.appendingPathComponent(checkpointFolderName).path)) ?? []
+            // Without a checkpoint the unfinished run cannot be continued: it is only the debris of a run that was
+            // killed, and is cleared with a note. One with a checkpoint is work that --resume can continue.
+            guard overwrite || checkpoint.isEmpty else {
                 lock.release()
                 let choices = resumable ? "continue it with --resume \(path), or pass --overwrite to discard it"
                                         : "pass --overwrite to discard it"
                 throw RunFolderError(.unfinishedRun, folder: url.path,
-                                     "\(flag) \(path) has an unfinished run in \(working.path); \(choices)")
+                                     "\(flag) \(path) has an unfinished run in \(shown(working)); \(choices)")
             }
-            note("discarding the unfinished run in \(working.path)")
+            note("discarding the unfinished run in \(shown(working))" + (checkpoint.isEmpty ? " (it ended without a checkpoint)" : ""))
             for name in (try? FileManager.default.contentsOfDirectory(atPath: working.path)) ?? [] where name != RunLock.fileName {
                 try? FileManager.default.removeItem(at: working.appendingPathComponent(name))
             }
@@ -154,7 +157,7 @@ public final class RunFolder {
                 if code == EEXIST { return try claim(path, command: command, overwrite: overwrite, inputs: inputs,
                                                      resumable: resumable, flag: flag, note: note) }
                 throw RunFolderError(.notWritable, folder: url.path,
-                                     "cannot write to \(url.deletingLastPathComponent().path): \(RunFolderError.reason(code))")
+                                     "cannot write to \(shown(url.deletingLastPathComponent())): \(RunFolderError.reason(code))")
             }
             do {
                 lock = try RunLock.acquire(at: working.appendingPathComponent(RunLock.fileName), note: note)
@@ -170,7 +173,7 @@ public final class RunFolder {
                                      to: working.appendingPathComponent(markerFileName))
         } catch {
             folder.abandon()
-            throw RunFolderError(.notWritable, folder: url.path, "cannot write to \(working.path): \(error)")
+            throw RunFolderError(.notWritable, folder: url.path, "cannot write to \(shown(working)): \(error)")
         }
         return folder
     }
@@ -208,7 +211,7 @@ public final class RunFolder {
         let checkpoint = working.appendingPathComponent(checkpointFolderName)
         guard !((try? FileManager.default.contentsOfDirectory(atPath: checkpoint.path)) ?? []).isEmpty else {
             throw refuse(RunFolderError(.nothingToResume, folder: url.path,
-                                        "\(flag) \(path): the unfinished run in \(working.path) has no checkpoint (it stopped before its first epoch ended); start it again with --out \(path) --overwrite"))
+                                        "\(flag) \(path): the unfinished run in \(shown(working)) has no checkpoint (it stopped before its first epoch ended); start it again with --out \(path) --overwrite"))
         }
         let marker = FileManager.default.contents(atPath: working.appendingPathComponent(markerFileName).path)
             .flatMap { try? JSONDecoder().decode(Marker.self, from: $0) }
@@ -219,7 +222,7 @@ public final class RunFolder {
         case .run(let names):
             guard marker?.replacesEarlierRun == true || overwrite else {
                 throw refuse(RunFolderError(.holdsAnotherRun, folder: url.path,
-                                            "\(flag) \(path) holds a finished run (\(listing(names))), which finishing the unfinished run in \(working.path) would replace; pass --overwrite to allow that"))
+                                            "\(flag) \(path) holds a finished run (\(listing(names))), which finishing the unfinished run in \(shown(working)) would replace; pass --overwrite to allow that"))
             }
             do { try checkReplaceable(url, names: names, flag: flag) } catch let error as RunFolderError { throw refuse(error) }
             replaces = true
@@ -270,7 +273,7 @@ public final class RunFolder {
         defer { lock.release() }
         let parent = url.deletingLastPathComponent()
         func failure(_ detail: String) -> RunFolderError {
-            RunFolderError(.commitFailed, folder: url.path, "\(detail); the finished run is kept in \(workingDirectory.path)")
+            RunFolderError(.commitFailed, folder: url.path, "\(detail); the finished run is kept in \(Self.shown(workingDirectory))")
         }
 
         var aside: URL?
@@ -280,25 +283,25 @@ public final class RunFolder {
         case .empty:
             rmdir(url.path)
         case .run:
-            guard replacesEarlierRun else { throw failure("\(url.path) was filled by something else while this run worked") }
+            guard replacesEarlierRun else { throw failure("\(Self.shown(url)) was filled by something else while this run worked") }
             let place = parent.appendingPathComponent(".\(url.lastPathComponent).replaced-\(lock.owner.token)")
             guard rename(url.path, place.path) == 0 else {
-                throw failure("cannot move the earlier run in \(url.path) aside: \(RunFolderError.reason(errno))")
+                throw failure("cannot move the earlier run in \(Self.shown(url)) aside: \(RunFolderError.reason(errno))")
             }
             aside = place
         case .foreign:
-            throw failure("\(url.path) was filled with other files while this run worked")
+            throw failure("\(Self.shown(url)) was filled with other files while this run worked")
         }
         guard rename(workingDirectory.path, url.path) == 0 else {
             let code = errno
             if let aside { rename(aside.path, url.path) }
-            throw failure("cannot move the finished run into \(url.path): \(RunFolderError.reason(code))")
+            throw failure("cannot move the finished run into \(Self.shown(url)): \(RunFolderError.reason(code))")
         }
         lock.moved(to: url.appendingPathComponent(RunLock.fileName))
         try? FileManager.default.removeItem(at: url.appendingPathComponent(Self.checkpointFolderName))
         if let aside {
             do { try FileManager.default.removeItem(at: aside) } catch {
-                note("could not remove the replaced run, now in \(aside.path); delete it by hand")
+                note("could not remove the replaced run, now in \(Self.shown(aside)); delete it by hand")
             }
         }
         Self.syncDirectory(parent)
@@ -315,7 +318,7 @@ public final class RunFolder {
             lock.release()
         } else {
             lock.release()
-            note("the unfinished run is kept in \(workingDirectory.path); continue it with --resume \(url.path)")
+            note("the unfinished run is kept in \(Self.shown(workingDirectory)); continue it with --resume \(Self.shown(url))")
         }
     }
 
@@ -346,7 +349,7 @@ public final class RunFolder {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
         if names.contains(RunLock.fileName), case .held(let holder) = RunLock.state(at: url.appendingPathComponent(RunLock.fileName)) {
             throw RunFolderError(.locked, folder: url.path,
-                                 "another shears run (\(holder)) is finishing in \(flag) \(url.path); wait for it to end, or, if it is gone, delete \(url.appendingPathComponent(RunLock.fileName).path)")
+                                 "another shears run (\(holder)) is finishing in \(flag) \(shown(url)); wait for it to end, or, if it is gone, delete \(shown(url.appendingPathComponent(RunLock.fileName)))")
         }
         if names.isEmpty { return .empty }
         let outputs = names.filter { $0 != RunLock.fileName && $0 != markerFileName }
@@ -365,7 +368,7 @@ public final class RunFolder {
 
     private static func foreignFiles(_ url: URL, names: [String], flag: String) -> RunFolderError {
         RunFolderError(.foreignFiles, folder: url.path,
-                       "\(flag) \(url.path) holds files shears did not write (\(listing(names))); shears writes only into a new or empty folder or replaces an earlier run (--overwrite); choose another folder")
+                       "\(flag) \(shown(url)) holds files shears did not write (\(listing(names))); shears writes only into a new or empty folder or replaces an earlier run (--overwrite); choose another folder")
     }
 
     private static func listing(_ names: [String]) -> String {
@@ -399,7 +402,7 @@ public final class RunFolder {
             let path = canonicalPath(URL(fileURLWithPath: input.path))
             if folders.contains(where: { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) {
                 throw RunFolderError(.inputInside, folder: url.path,
-                                     "\(input.flag) \(input.path) lies inside \(flag) \(url.path); a run never writes over its own inputs: choose another output folder")
+                                     "\(input.flag) \(input.path) lies inside \(flag) \(shown(url)); a run never writes over its own inputs: choose another output folder")
             }
         }
     }
@@ -425,14 +428,14 @@ public final class RunFolder {
     private static func makeDirectories(_ url: URL) throws {
         if isDirectory(url) { return }
         if exists(url) {
-            throw RunFolderError(.notAFolder, folder: url.path, "\(url.path) is a file; expected a folder")
+            throw RunFolderError(.notAFolder, folder: url.path, "\(shown(url)) is a file; expected a folder")
         }
         let parent = url.deletingLastPathComponent()
         if parent.path != url.path { try makeDirectories(parent) }
         if mkdir(url.path, 0o777) != 0 {
             let code = errno
             guard code == EEXIST else {
-                throw RunFolderError(.notWritable, folder: url.path, "cannot write to \(parent.path): \(RunFolderError.reason(code))")
+                throw RunFolderError(.notWritable, folder: url.path, "cannot write to \(shown(parent)): \(RunFolderError.reason(code))")
             }
         }
     }
@@ -445,6 +448,13 @@ public final class RunFolder {
     private static func isDirectory(_ url: URL) -> Bool {
         var info = stat()
         return lstat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// A path for messages: relative to the current folder when it lies inside it, absolute otherwise.
+    static func shown(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let current = FileManager.default.currentDirectoryPath
+        return path.hasPrefix(current + "/") ? String(path.dropFirst(current.count + 1)) : path
     }
 
     /// Flushes a directory's entries (the renames); best effort.

@@ -84,24 +84,24 @@ public final class RunLock {
             let code = errno
             guard code == EEXIST else {
                 throw RunFolderError(.notWritable, folder: folder.path,
-                                     "cannot create the lock file \(url.path): \(RunFolderError.reason(code))")
+                                     "cannot create the lock file \(RunFolder.shown(url)): \(RunFolderError.reason(code))")
             }
             switch state(at: url) {
             case .free:
                 continue
             case .held(let holder):
                 throw RunFolderError(.locked, folder: folder.path,
-                                     "another shears run (\(holder)) is using \(folder.path); wait for it to end, or, if it is gone, delete \(url.path)")
+                                     "another shears run (\(holder)) is using \(RunFolder.shown(folder)); wait for it to end, or, if it is gone, delete \(RunFolder.shown(url))")
             case .unreadable(let why):
                 throw RunFolderError(.locked, folder: folder.path,
-                                     "\(url.path) is not a lock shears can read (\(why)); if no run is using the folder, delete it")
+                                     "\(RunFolder.shown(url)) is not a lock shears can read (\(why)); if no run is using the folder, delete it")
             case .stale(let holder):
                 if try takeOver(url, from: holder) {
-                    note("taking over the stale lock of \(holder) in \(folder.path): that process has ended")
+                    note("taking over the stale lock of \(holder) in \(RunFolder.shown(folder)): that process has ended")
                 }
             }
         }
-        throw RunFolderError(.locked, folder: folder.path, "cannot take the lock \(url.path): other processes keep taking it")
+        throw RunFolderError(.locked, folder: folder.path, "cannot take the lock \(RunFolder.shown(url)): other processes keep taking it")
     }
 
     /// What is at `url` now.
@@ -152,14 +152,14 @@ public final class RunLock {
     private static func writeNew(_ data: Data, to url: URL, folder: URL) throws {
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw RunFolderError(.notWritable, folder: folder.path, "cannot write to \(folder.path): \(RunFolderError.reason(errno))")
+            throw RunFolderError(.notWritable, folder: folder.path, "cannot write to \(RunFolder.shown(folder)): \(RunFolderError.reason(errno))")
         }
         defer { close(descriptor) }
         let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
         guard written == data.count else {
             let code = errno
             unlink(url.path)
-            throw RunFolderError(.notWritable, folder: folder.path, "cannot write to \(folder.path): \(RunFolderError.reason(code))")
+            throw RunFolderError(.notWritable, folder: folder.path, "cannot write to \(RunFolder.shown(folder)): \(RunFolderError.reason(code))")
         }
         _ = fsync(descriptor)
     }

@@ -72,10 +72,10 @@ let overwriteHelp: ArgumentHelp = """
 /// Claims a run's output folder (see RunFolder): refused when it holds another run (unless `overwrite`), when one
 /// of `inputs` lies inside it, or when another run holds its lock; the folder's notes go to `reporter`.
 func claimRunFolder(_ path: String, command: String, overwrite: Bool, inputs: [RunFolder.Input],
-                    resumable: Bool = false, reporter: TerminalProgress) throws -> RunFolder {
+                    resumable: Bool = false, reporter: TerminalProgress, announceReplacement: Bool = true) throws -> RunFolder {
     let folder = try RunFolder.claim(path, command: command, overwrite: overwrite, inputs: inputs, resumable: resumable,
                                      note: { reporter.note($0) })
-    if folder.replacesEarlierRun { reporter.note("replacing the earlier run in \(path) (--overwrite)") }
+    if folder.replacesEarlierRun && announceReplacement { reporter.note("replacing the earlier run in \(path) (--overwrite)") }
     return folder
 }
 

@@ -72,7 +72,7 @@ struct CompareCommand: ParsableCommand {
         try runtime.applyThreads()
         let reporter = runtime.reporter()
         let folder = try claimRunFolder(out, command: "compare", overwrite: overwrite, inputs: inputs(of: experiment),
-                                        reporter: reporter)
+                                        reporter: reporter, announceReplacement: false)
         if folder.replacesEarlierRun {
             // The dense weights are what takes longest; they are reused when made by the same setup (ExperimentRunner
             // checks the cache's metadata and retrains otherwise).
