@@ -7,8 +7,14 @@ import Testing
 
 /// Helpers for running `shears` commands in-process.
 enum CLI {
+    /// One command at a time in the whole test process: `output` swaps the process's stdout, so a command of
+    /// another suite running meanwhile would print into (or out of) the capture.
+    private static let exclusive = NSRecursiveLock()
+
     /// Parses `arguments` as the `shears` command line and runs the command.
     static func run(_ arguments: [String]) throws {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         var command = try ShearsCommand.parseAsRoot(arguments)
         try command.run()
     }
@@ -16,9 +22,22 @@ enum CLI {
     /// The text `shears` would print for an error.
     static func message(for error: any Error) -> String { ShearsCommand.message(for: error) }
 
+    /// Runs a command that must fail; returns the exit status and message `shears` would give (status 0 and an
+    /// empty message when it did not fail).
+    static func failure(_ arguments: [String]) -> (code: Int32, message: String) {
+        do {
+            _ = try output(arguments)
+            return (0, "")
+        } catch {
+            return (ShearsCommand.exitCode(for: error), ShearsCommand.message(for: error))
+        }
+    }
+
     /// Runs a command and returns what it printed on standard output (the command's own output only: the
     /// suites that call this run serialized).
     static func output(_ arguments: [String]) throws -> String {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         fflush(stdout)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("shears-stdout-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)

@@ -13,7 +13,7 @@ struct CommandRoundTripTests {
             let trained = directory.appendingPathComponent("dense")
             try CLI.run(["train", "--model", "mlp", "--dataset", "synthetic", "--epochs", "1", "--out", trained.path])
             let weights = trained.appendingPathComponent("model.safetensors")
-            #expect(Set(CLI.files(under: trained) ?? []) == ["model.safetensors", "metrics.json"])
+            #expect(Set(CLI.files(under: trained) ?? []) == ["model.safetensors", "metrics.json", RunFolder.markerFileName])
             let trainMetrics = try JSONDecoder().decode(TrainCommand.Metrics.self,
                                                         from: Data(contentsOf: trained.appendingPathComponent("metrics.json")))
             #expect(trainMetrics.epochs.count == 1 && trainMetrics.model == "mlp" && trainMetrics.parameterCount == 266_610)
@@ -56,19 +56,12 @@ struct CommandRoundTripTests {
             #expect(evaluation.sparsity.layers.map(\.nonZero) == [23_520, 3_000, 100])
             #expect(evaluation.testImages == 512)
 
-            // --resume on the finished run continues from its last checkpoint: nothing left to train, same outputs.
-            let prunedBytes = try Data(contentsOf: pruned.appendingPathComponent("pruned.safetensors"))
-            let masksBytes = try Data(contentsOf: pruned.appendingPathComponent("masks.safetensors"))
-            try CLI.run(["prune", "--method", "magnitude", "--model", "mlp", "--weights", weights.path, "--dataset", "synthetic",
-                         "--sparsity", "0.9", "--retrain-epochs", "1", "--resume", pruned.path])
-            #expect(try Data(contentsOf: pruned.appendingPathComponent("pruned.safetensors")) == prunedBytes)
-            #expect(try Data(contentsOf: pruned.appendingPathComponent("masks.safetensors")) == masksBytes)
-            let resumed = try JSONDecoder().decode(PruningRunResult.self, from: Data(contentsOf: pruned.appendingPathComponent("metrics.json")))
-            #expect(resumed.retrainingCurve == result.retrainingCurve && resumed.sparsity == result.sparsity)
-            // … but not with other settings.
+            // A finished run keeps no checkpoint: --resume has nothing to continue (RunFolderCommandTests resume a failed one).
+            #expect(CLI.files(under: pruned.appendingPathComponent("checkpoint")) == nil)
             expectRefusal(["prune", "--method", "magnitude", "--model", "mlp", "--weights", weights.path, "--dataset", "synthetic",
-                           "--sparsity", "0.8", "--retrain-epochs", "1", "--resume", pruned.path]) { error in
-                #expect(CLI.message(for: error).contains("belongs to a different run"), "\(CLI.message(for: error))")
+                           "--sparsity", "0.9", "--retrain-epochs", "1", "--resume", pruned.path]) { error in
+                #expect(CLI.message(for: error).contains("is a finished run; nothing to resume"), "\(CLI.message(for: error))")
+                #expect(ShearsCommand.exitCode(for: error) == 2)
             }
         }
     }
