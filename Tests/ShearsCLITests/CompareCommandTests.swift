@@ -11,7 +11,7 @@ struct CompareCommandTests {
         try withTemporaryDirectory { directory in
             let file = directory.appendingPathComponent("experiment.yaml")
             try Data("model: mlp\ndataset: synthetic\nmethods: [magnitude]\n".utf8).write(to: file)
-            let plain = try CompareCommand.parse(["--experiment", file.path, "--out", directory.path, "--json"])
+            let plain = try CompareCommand.parse(["--experiment", file.path, "--out", directory.path, "--json", "--overwrite"])
             #expect(try plain.experimentFlagsGiven().isEmpty)
             #expect(try plain.makeExperiment().model == "mlp")
 
