@@ -75,8 +75,10 @@ struct CompareCommand: ParsableCommand {
                                         reporter: reporter, announceReplacement: false)
         if folder.replacesEarlierRun {
             // The dense weights are what takes longest; they are reused when made by the same setup (ExperimentRunner
-            // checks the cache's metadata and retrains otherwise).
-            let reused = folder.reuseEarlierFiles { $0.hasPrefix("dense-seed") && $0.hasSuffix(".safetensors") }
+            // checks the cache's metadata, and says so and retrains otherwise). With --weights there is no cache.
+            let reused = experiment.denseWeights != nil ? [] : folder.reuseEarlierFiles {
+                $0.hasPrefix("dense-seed") && $0.hasSuffix(".safetensors")
+            }
             reporter.note("replacing the earlier comparison in \(out)" + (reused.isEmpty ? "" : " (its cached dense weights are reused)"))
         }
         let (report, files) = try folder.run { directory in
