@@ -49,6 +49,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "The output folder (reports, masks and the dense cache).") var out = "runs/compare"
     @Option(name: .customLong("experiment"), help: "A JSON or YAML experiment file; replaces the experiment flags.")
     var experimentFile: String?
+    @Option(help: "Continue the comparison in DIR: runs that finished are kept, an interrupted one continues from its checkpoint, the rest run; the settings are DIR's own.")
+    var resume: String?
     @OptionGroup var runtime: RuntimeOptions
 
     /// What `--json` prints: where the reports are, the per-method summaries and the verdict.
@@ -60,12 +62,14 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let experiment = try makeExperiment()
+        let out = try resumeFolder() ?? self.out
+        let experiment = try resume.map { try Comparison.storedExperiment(in: URL(fileURLWithPath: $0)) } ?? makeExperiment()
         try experiment.validate(registry: BuiltInMethods.registry)
         try runtime.applyThreads()
         let reporter = runtime.reporter()
-        let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
+        var comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
                                     outputDirectory: URL(fileURLWithPath: out), reporter: reporter)
+        comparison.resume = resume != nil
         reporter.note("comparing \(experiment.methods.map(\.displayName).joined(separator: ", ")) on \(experiment.model) / \(experiment.dataset); output in \(out)")
         let (report, files) = try comparison.run()
 
@@ -83,6 +87,31 @@ struct CompareCommand: ParsableCommand {
             print(String(format: "Total %.0f s. Reports: ", report.totalSeconds)
                   + ["markdown", "html", "json", "csv"].compactMap { paths[$0] }.joined(separator: ", "))
         }
+        // The report is written; a failed run still makes the command fail.
+        if !report.failures.isEmpty { throw RunsFailed(failures: report.failures, reports: out) }
+    }
+
+    /// The error `shears compare` ends with when some runs failed (their results are in the reports).
+    struct RunsFailed: Error, CustomStringConvertible {
+        var failures: [RunFailure]
+        var reports: String
+        var description: String {
+            "\(failures.count) run\(failures.count == 1 ? "" : "s") failed (the others are reported in \(reports)): "
+                + failures.map { "\($0.what): \($0.error)" }.joined(separator: "; ")
+        }
+    }
+
+    /// With --resume DIR: DIR, after checking that no experiment flag and no other --out come with it.
+    func resumeFolder() throws -> String? {
+        guard let resume else { return nil }
+        let plain = try CompareCommand.parse([])
+        if out != plain.out && out != resume { throw ValidationError("--resume \(resume) and --out \(out) differ; give one folder") }
+        var given = try experimentFlagsGiven()
+        if experimentFile != nil { given.append("--experiment") }
+        guard given.isEmpty else {
+            throw ValidationError("--resume \(resume) continues the comparison with its own settings (\(resume)/comparison.json); drop \(given.sorted().joined(separator: ", "))")
+        }
+        return resume
     }
 
     /// The experiment the file or the flags describe.
@@ -126,15 +155,15 @@ struct CompareCommand: ParsableCommand {
                 return label
             }
         }
-        let ignored: Set<String> = ["_experimentFile", "_out", "_runtime"]
-        var names = differing(self, plain).filter { !ignored.contains($0) && $0 != "_data" && $0 != "_pruning" }
-        names += differing(data, plain.data) + differing(pruning, plain.pruning)
-        // `_sparsity` → `--sparsity`, `_methodEpochs` → `--method-epochs`.
-        return names.map { label in
+        let ignored: Set<String> = ["_experimentFile", "_out", "_runtime", "_resume", "_data", "_pruning"]
+        // `_pretrainEpochs` → `--pretrain-epochs`.
+        let own = differing(self, plain).filter { !ignored.contains($0) }.map { label in
             "--" + label.dropFirst().reduce(into: "") { text, character in
                 if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
             }
-        }.sorted()
+        }
+        // The shared groups list their flags, optional underneath, so a flag given with its default counts too.
+        return (own + (data.settingFlags + pruning.settingFlags).filter { $0.given != nil }.map(\.flag)).sorted()
     }
 
     /// Comma-separated items, trimmed, empty ones dropped.

@@ -4,9 +4,9 @@ import Shears
 
 /// The flags `shears prune` and `shears compare` share: the constraint, the selection, budgets and method options.
 struct PruningOptions: ParsableArguments {
-    @Option(help: "The target sparsity, in [0, 1) (ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double = 0.9
-    @Option(help: "unstructured, nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint = "unstructured"
-    @Option(help: "layer (every layer at the sparsity) or global (one threshold across the selected layers).") var scope = "layer"
+    @Option(help: "The target sparsity, in [0, 1) (default 0.9; ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double?
+    @Option(help: "unstructured (the default), nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint: String?
+    @Option(help: "layer (the default: every layer at the sparsity) or global (one threshold across the selected layers).") var scope: String?
     @Option(help: "Prune only parameters matching this name, glob or re:REGEX (repeatable).") var include: [String] = []
     @Option(help: "Leave parameters matching this name, glob or re:REGEX dense (repeatable).") var exclude: [String] = []
     @Flag(name: .customLong("keep-first-dense"), help: "Leave the first prunable layer dense.") var keepFirstDense = false
@@ -14,9 +14,9 @@ struct PruningOptions: ParsableArguments {
 
     @Option(name: .customLong("method-epochs"), help: "Epochs of the method phase (ADMM, SLR, iterative and gradual magnitude; default 10 for prune, 3 for compare).") var methodEpochs: Int?
     @Option(name: .customLong("retrain-epochs"), help: "Epochs of masked retraining after hard pruning (default 6 for prune, 3 for compare).") var retrainEpochs: Int?
-    @Option(name: .customLong("batch-size"), help: "Mini-batch size.") var batchSize = 128
-    @Option(name: .customLong("method-lr"), help: "SGD learning rate of the method phase (momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float = 0.01
-    @Option(name: .customLong("retrain-lr"), help: "SGD learning rate of retraining (momentum 0.9).") var retrainLR: Float = 0.01
+    @Option(name: .customLong("batch-size"), help: "Mini-batch size (default 128).") var batchSize: Int?
+    @Option(name: .customLong("method-lr"), help: "SGD learning rate of the method phase (default 0.01; momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float?
+    @Option(name: .customLong("retrain-lr"), help: "SGD learning rate of retraining (default 0.01; momentum 0.9).") var retrainLR: Float?
     @Flag(name: .customLong("retrain-cosine"), help: "Decay the retraining learning rate to zero on a cosine curve.") var retrainCosine = false
     @Option(name: .customLong("loss-subset"), help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all for prune, 10000 for compare).") var lossSubset: Int?
     @Flag(name: .customLong("eval-hard-pruned"), help: "Also measure the test accuracy of Π(W) after every method-phase epoch.") var evaluateHardPruned = false
@@ -75,6 +75,7 @@ struct PruningOptions: ParsableArguments {
     /// The experiment these flags describe, for the given model, data and methods.
     func experiment(model: String, data: DataOptions, methods: [String], denseWeights: String?, seeds: [UInt64],
                     pretrainEpochs: Int = 8, defaults: Budgets = .reference) throws -> Experiment {
+        let scope = self.scope ?? "layer"
         guard let scopeValue = ConstraintScope(rawValue: scope) else {
             throw ValidationError("--scope expects layer or global, got '\(scope)'")
         }
@@ -84,17 +85,17 @@ struct PruningOptions: ParsableArguments {
                        warmStart: ["slr", "admm"].contains(name) ? warmStart : nil)
         }
         var pipeline = PipelineConfiguration(methodEpochs: methodEpochs ?? defaults.methodEpochs,
-                                             retrainEpochs: retrainEpochs ?? defaults.retrainEpochs, batchSize: batchSize,
+                                             retrainEpochs: retrainEpochs ?? defaults.retrainEpochs, batchSize: batchSize ?? 128,
                                              lossSubsetSize: lossSubset ?? defaults.lossSubset,
                                              evaluateHardPrunedEachEpoch: evaluateHardPruned)
-        pipeline.methodOptimizer.learningRate = methodLR
-        pipeline.retrainOptimizer.learningRate = retrainLR
+        pipeline.methodOptimizer.learningRate = methodLR ?? 0.01
+        pipeline.retrainOptimizer.learningRate = retrainLR ?? 0.01
         pipeline.retrainOptimizer.cosine = retrainCosine
         pipeline.cropAndFlip = data.dataset.lowercased().hasPrefix("cifar")
         return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory,
                           validationFraction: data.validationFraction, denseWeights: denseWeights,
                           pretrainEpochs: pretrainEpochs,
-                          constraint: try ConstraintSpec.parse(constraint, sparsity: sparsity, scope: scopeValue),
+                          constraint: try ConstraintSpec.parse(constraint ?? "unstructured", sparsity: sparsity ?? 0.9, scope: scopeValue),
                           selection: SelectionSpec(include: include, exclude: exclude, keepFirstDense: keepFirstDense,
                                                    keepLastDense: keepLastDense),
                           methods: specs, pipeline: pipeline, seeds: seeds)
