@@ -68,7 +68,7 @@ struct CommandRoundTripTests {
             // … but not with other settings.
             expectRefusal(["prune", "--method", "magnitude", "--model", "mlp", "--weights", weights.path, "--dataset", "synthetic",
                            "--sparsity", "0.8", "--retrain-epochs", "1", "--resume", pruned.path]) { error in
-                #expect(CLI.message(for: error).contains("belongs to a different run"), "\(CLI.message(for: error))")
+                #expect(CLI.message(for: error).contains("--sparsity 0.8 contradicts the run's 0.9"), "\(CLI.message(for: error))")
             }
         }
     }
