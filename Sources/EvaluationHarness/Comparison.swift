@@ -129,6 +129,7 @@ public struct Comparison {
             let seedNote = experiment.seeds.count > 1 ? " (seed \(seed), \(seedIndex + 1) of \(experiment.seeds.count))" : " (seed \(seed))"
             let dense: [String: Tensor], denseRecord: DenseResult
             do {
+                if seedIndex > 0 && seedDependentData { try runner.validateModelFit(experiment, data: data) }
                 (dense, denseRecord) = try runner.loadOrTrainDense(experiment, data: data, seed: seed,
                                                                    cache: experiment.denseWeights == nil ? denseCacheURL(seed: seed) : nil)
             } catch {

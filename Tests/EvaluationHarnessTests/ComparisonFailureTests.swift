@@ -148,6 +148,29 @@ struct ComparisonFailureTests {
         }
     }
 
+    @Test("a seed whose dense pretraining fails is recorded as failed; the other seeds are reported")
+    func densePretrainingFails() throws {
+        try withTemporaryDirectory { root in
+            var experiment = Self.experiment()
+            experiment.seeds = [0, 1]
+            let control = TestMethodControl()
+            control.shouldFail = false
+            var comparison = Comparison(experiment: experiment, registry: Self.registry(control),
+                                        outputDirectory: root.appendingPathComponent("out"))
+            comparison.loadData = { seed in
+                // Seed 1 has no training images: its dense pretraining cannot but fail.
+                var data = try DatasetSplits.synthetic(seed: seed, trainCount: 128, testCount: 64).standardized().splits
+                if seed == 1 { data = try DatasetSplits(train: data.train.prefix(0), test: data.test) }
+                return data
+            }
+            let outcome = Result { try comparison.run().report }
+            guard case .success(let report) = outcome else { Issue.record("\(outcome)"); return }
+            #expect(report.failures.map(\.what) == ["dense pretraining of seed 1"], "\(report.failures)")
+            #expect(report.seeds.map(\.seed) == [0] && report.seeds[0].runs.count == 2)
+            #expect(SummaryTable.failures(report).first?.hasSuffix("(none of its methods ran)") == true)
+        }
+    }
+
     @Test("images whose shape does not fit the model are refused before anything trains", arguments: ["mlp", "lenet5"])
     func wrongImageShape(model: String) throws {
         try withTemporaryDirectory { root in
