@@ -134,18 +134,35 @@ public struct ExperimentRunner {
 
     /// Checks, without training, that the selection matches the model's parameters and that the constraint fits
     /// the selected layers (a block larger than a layer, N:M on a layer whose width is not a multiple of M, …).
+    /// Also checks that the images have the shape the model takes (square images of the side it was built for).
     public func validateModelFit(_ experiment: Experiment, data: DatasetSplits) throws {
         let model = try makeModel(experiment, data: data, seed: 0)
+        try InputFit.check(data, fit: model, source: experiment.dataDirectory)
         let parameters = try experiment.selection.makeSelector().select(from: model)
         try experiment.constraint.makeConstraint().validate(
             parameters.map { LayerShape(name: $0.name, shape: $0.variable.value.shape) })
     }
 
     /// Runs one method from the dense weights through the whole pipeline.
+    /// - Parameters:
+    ///   - spec: The method.
+    ///   - experiment: The experiment it belongs to.
+    ///   - seed: The run's seed.
+    ///   - data: The standardised data.
+    ///   - dense: The dense starting weights.
+    ///   - denseAccuracy: Their test accuracy.
+    ///   - checkpointDirectory: Where checkpoints go (nil: none).
+    ///   - resume: Continue from the checkpoint there (the folder must exist).
+    ///   - identity: Facts the checkpoint records and a resumed run must match (e.g. the weights file's SHA-256).
+    ///   - settings: The caller's record of the run, stored in the checkpoint folder (``PruningPipeline/runSettings``).
+    ///   - dataDigest: ``RunDigest/data(_:)`` of `data` if already computed.
+    ///   - epochFinished: Called after every epoch's checkpoint (tests simulate a kill by throwing).
     public func runMethod(_ spec: MethodSpec, experiment: Experiment, seed: UInt64, data: DatasetSplits,
                           dense: [String: Tensor], denseAccuracy: Double, checkpointDirectory: URL? = nil,
-                          resume: Bool = false, epochFinished: ((String, Int) throws -> Void)? = nil) throws -> MethodRun {
+                          resume: Bool = false, identity: [RunIdentity.Fact] = [], settings: Data? = nil,
+                          dataDigest: String? = nil, epochFinished: ((String, Int) throws -> Void)? = nil) throws -> MethodRun {
         let model = try makeModel(experiment, data: data, seed: seed)
+        try InputFit.check(data, fit: model, source: experiment.dataDirectory)
         try model.loadStateDict(dense)
         let parameters = try experiment.selection.makeSelector().select(from: model)
         let constraint = try experiment.constraint.makeConstraint()
@@ -162,6 +179,9 @@ public struct ExperimentRunner {
         var pipeline = PruningPipeline(configuration: configuration, reporter: reporter,
                                        checkpointDirectory: checkpointDirectory, resume: resume)
         pipeline.epochFinished = epochFinished
+        pipeline.callerIdentity = identity
+        pipeline.runSettings = settings
+        pipeline.dataDigest = dataDigest
         let (result, masks) = try pipeline.run(method: method, model: model, parameters: parameters, constraint: constraint,
                                                data: data, denseAccuracy: denseAccuracy, warmStart: warmStart)
         return MethodRun(spec: spec, seed: seed, result: result, masks: masks, finalState: Self.stateDictionary(model))

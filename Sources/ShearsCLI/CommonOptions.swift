@@ -4,8 +4,12 @@ import Shears
 
 /// Which data to use.
 struct DataOptions: ParsableArguments {
-    @Option(help: "The dataset: fashion-mnist, mnist, cifar10 or synthetic. Inputs are pixel/255, then standardised by the training set's mean and standard deviation.")
-    var dataset = "fashion-mnist"
+    @Option(name: .customLong("dataset"), help: "The dataset: fashion-mnist (the default), mnist, cifar10 or synthetic. Inputs are pixel/255, then standardised by the training set's mean and standard deviation.")
+    var datasetFlag: String?
+
+    /// The dataset's name: `--dataset`, else fashion-mnist. (The flag is optional so that `--resume` can tell a
+    /// given flag from a default.)
+    var dataset: String { datasetFlag ?? "fashion-mnist" }
 
     @Option(name: .customLong("data-dir"),
             help: "The folder with the dataset's files (default for fashion-mnist: Debian's dataset-fashion-mnist folder; required for mnist and cifar10).")
@@ -48,8 +52,10 @@ struct RuntimeOptions: ParsableArguments {
 
 /// Makes the zoo model for a dataset.
 func makeModel(_ name: String, for data: DatasetSplits, seed: UInt64) throws -> Model {
-    try ModelZoo.make(name: name, classes: data.train.classCount, inputChannels: data.train.channels,
-                      inputSize: data.train.height, seed: seed)
+    let model = try ModelZoo.make(name: name, classes: data.train.classCount, inputChannels: data.train.channels,
+                                  inputSize: data.train.height, seed: seed)
+    try InputFit.check(data, fit: model)
+    return model
 }
 
 /// Loads a weights file into a model, with errors that name the file.

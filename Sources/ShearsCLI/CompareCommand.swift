@@ -56,6 +56,8 @@ struct CompareCommand: ParsableCommand {
     var overwrite = false
     @Option(name: .customLong("experiment"), help: "A JSON or YAML experiment file; replaces the experiment flags.")
     var experimentFile: String?
+    @Option(help: "Continue the comparison in DIR: runs that finished are kept, an interrupted one continues from its checkpoint, the rest run; the settings are DIR's own.")
+    var resume: String?
     @OptionGroup var runtime: RuntimeOptions
 
     /// What `--json` prints: where the reports are, the per-method summaries and the verdict.
@@ -67,13 +69,26 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let experiment = try makeExperiment()
-        try experiment.validate(registry: BuiltInMethods.registry)
-        try runtime.applyThreads()
+        let out = try resumeFolder() ?? self.out
         let reporter = runtime.reporter()
-        let folder = try claimRunFolder(out, command: "compare", overwrite: overwrite, inputs: inputs(of: experiment),
-                                        reporter: reporter, announceReplacement: false)
-        if folder.replacesEarlierRun {
+        // With --resume the unfinished comparison's folder comes first: it says why there is nothing to resume, and
+        // its lock keeps other runs out while the stored experiment is read.
+        let resumed = try resume.map {
+            try RunFolder.resume($0, command: "compare", overwrite: overwrite, note: { reporter.note($0) })
+        }
+        let experiment: Experiment
+        do {
+            experiment = try resumed.map { try Comparison.storedExperiment(in: $0.checkpointDirectory) } ?? makeExperiment()
+            try experiment.validate(registry: BuiltInMethods.registry)
+            try runtime.applyThreads()
+        } catch {
+            resumed?.abandon()
+            throw error
+        }
+        let folder = try resumed ?? claimRunFolder(out, command: "compare", overwrite: overwrite,
+                                                   inputs: inputs(of: experiment), reporter: reporter,
+                                                   announceReplacement: false)
+        if folder.replacesEarlierRun && !folder.isResumed {
             // The dense weights are what takes longest; they are reused when made by the same setup (ExperimentRunner
             // checks the cache's metadata, and says so and retrains otherwise). With --weights there is no cache.
             let reused = experiment.denseWeights != nil ? [] : folder.reuseEarlierFiles {
@@ -82,8 +97,12 @@ struct CompareCommand: ParsableCommand {
             reporter.note("replacing the earlier comparison in \(out)" + (reused.isEmpty ? "" : " (its cached dense weights are reused)"))
         }
         let (report, files) = try folder.run { directory in
-            let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
+            var comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
                                         outputDirectory: directory, reporter: reporter)
+            // Finished runs and checkpoints live in the run folder's checkpoint, which survives a failure (for
+            // --resume) and goes when the comparison is complete.
+            comparison.stateDirectory = folder.checkpointDirectory
+            comparison.resume = folder.isResumed
             reporter.note("comparing \(experiment.methods.map(\.displayName).joined(separator: ", ")) on \(experiment.model) / \(experiment.dataset); output in \(out)")
             return try comparison.run()
         }
@@ -102,6 +121,31 @@ struct CompareCommand: ParsableCommand {
             print(String(format: "Total %.0f s. Reports: ", report.totalSeconds)
                   + ["markdown", "html", "json", "csv"].compactMap { paths[$0] }.joined(separator: ", "))
         }
+        // The report is written; a failed run still makes the command fail.
+        if !report.failures.isEmpty { throw RunsFailed(failures: report.failures, reports: out) }
+    }
+
+    /// The error `shears compare` ends with when some runs failed (their results are in the reports).
+    struct RunsFailed: Error, CustomStringConvertible {
+        var failures: [RunFailure]
+        var reports: String
+        var description: String {
+            "\(failures.count) run\(failures.count == 1 ? "" : "s") failed (the others are reported in \(reports)): "
+                + failures.map { "\($0.what): \($0.error)" }.joined(separator: "; ")
+        }
+    }
+
+    /// With --resume DIR: DIR, after checking that no experiment flag and no other --out come with it.
+    func resumeFolder() throws -> String? {
+        guard let resume else { return nil }
+        let plain = try CompareCommand.parse([])
+        if out != plain.out && out != resume { throw ValidationError("--resume \(resume) and --out \(out) differ; give one folder") }
+        var given = try experimentFlagsGiven()
+        if experimentFile != nil { given.append("--experiment") }
+        guard given.isEmpty else {
+            throw ValidationError("--resume \(resume) continues the comparison with its own settings (\(resume)/comparison.json); drop \(given.sorted().joined(separator: ", "))")
+        }
+        return resume
     }
 
     /// The comparison's input files and folders, none of which may lie inside the output folder.
@@ -154,15 +198,15 @@ struct CompareCommand: ParsableCommand {
                 return label
             }
         }
-        let ignored: Set<String> = ["_experimentFile", "_out", "_overwrite", "_runtime"]
-        var names = differing(self, plain).filter { !ignored.contains($0) && $0 != "_data" && $0 != "_pruning" }
-        names += differing(data, plain.data) + differing(pruning, plain.pruning)
-        // `_sparsity` → `--sparsity`, `_methodEpochs` → `--method-epochs`.
-        return names.map { label in
+        let ignored: Set<String> = ["_experimentFile", "_out", "_runtime", "_resume", "_overwrite", "_data", "_pruning"]
+        // `_pretrainEpochs` → `--pretrain-epochs`.
+        let own = differing(self, plain).filter { !ignored.contains($0) }.map { label in
             "--" + label.dropFirst().reduce(into: "") { text, character in
                 if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
             }
-        }.sorted()
+        }
+        // The shared groups list their flags, optional underneath, so a flag given with its default counts too.
+        return (own + (data.settingFlags + pruning.settingFlags).filter { $0.given != nil }.map(\.flag)).sorted()
     }
 
     /// Comma-separated items, trimmed, empty ones dropped.

@@ -4,9 +4,9 @@ import Shears
 
 /// The flags `shears prune` and `shears compare` share: the constraint, the selection, budgets and method options.
 struct PruningOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "The target sparsity, in [0, 1) (ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double = 0.9
-    @Option(help: "unstructured, nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint = "unstructured"
-    @Option(help: "layer (every layer at the sparsity) or global (one threshold across the selected layers).") var scope = "layer"
+    @Option(parsing: .unconditional, help: "The target sparsity, in [0, 1) (default 0.9; ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double?
+    @Option(help: "unstructured (the default), nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint: String?
+    @Option(help: "layer (the default: every layer at the sparsity) or global (one threshold across the selected layers).") var scope: String?
     @Option(help: "Prune only parameters matching this name, glob or re:REGEX (repeatable).") var include: [String] = []
     @Option(help: "Leave parameters matching this name, glob or re:REGEX dense (repeatable).") var exclude: [String] = []
     @Flag(name: .customLong("keep-first-dense"), help: "Leave the first prunable layer dense.") var keepFirstDense = false
@@ -14,9 +14,9 @@ struct PruningOptions: ParsableArguments {
 
     @Option(name: .customLong("method-epochs"), parsing: .unconditional, help: "Epochs of the method phase (ADMM, SLR, iterative and gradual magnitude; default 10 for prune, 3 for compare).") var methodEpochs: Int?
     @Option(name: .customLong("retrain-epochs"), parsing: .unconditional, help: "Epochs of masked retraining after hard pruning (default 6 for prune, 3 for compare).") var retrainEpochs: Int?
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size.") var batchSize = 128
-    @Option(name: .customLong("method-lr"), parsing: .unconditional, help: "SGD learning rate of the method phase, in \(OptionRange.learningRate) (momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float = 0.01
-    @Option(name: .customLong("retrain-lr"), parsing: .unconditional, help: "SGD learning rate of retraining, in \(OptionRange.learningRate) (momentum 0.9).") var retrainLR: Float = 0.01
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size (default 128).") var batchSize: Int?
+    @Option(name: .customLong("method-lr"), parsing: .unconditional, help: "SGD learning rate of the method phase, in \(OptionRange.learningRate) (default 0.01; momentum 0.5, Nesterov, weight decay 5e-4).") var methodLR: Float?
+    @Option(name: .customLong("retrain-lr"), parsing: .unconditional, help: "SGD learning rate of retraining, in \(OptionRange.learningRate) (default 0.01; momentum 0.9).") var retrainLR: Float?
     @Flag(name: .customLong("retrain-cosine"), help: "Decay the retraining learning rate to zero on a cosine curve.") var retrainCosine = false
     @Option(name: .customLong("loss-subset"), parsing: .unconditional, help: "Images of the training set whose mean loss is f(W) in SLR's Lagrangian (default: all for prune, 10000 for compare).") var lossSubset: Int?
     @Flag(name: .customLong("eval-hard-pruned"), help: "Also measure the test accuracy of Π(W) after every method-phase epoch.") var evaluateHardPruned = false
@@ -66,8 +66,8 @@ struct PruningOptions: ParsableArguments {
     /// Refuses learning rates and a penalty ρ outside their ranges (OptionRange), by flag name, before anything runs.
     /// ρ is checked only when a selected method takes it (otherwise the option itself is refused).
     func checkRanges(_ values: [String: String], methods: [String]) throws {
-        try OptionRange.learningRate.check(methodLR, flag: "--method-lr")
-        try OptionRange.learningRate.check(retrainLR, flag: "--retrain-lr")
+        try OptionRange.learningRate.check(methodLR ?? 0.01, flag: "--method-lr")
+        try OptionRange.learningRate.check(retrainLR ?? 0.01, flag: "--retrain-lr")
         let takesRho = try methods.contains { try BuiltInMethods.registry.registration(named: $0).options.contains { $0.key == "rho" } }
         if takesRho, let text = values["rho"], let value = Double(text) {
             try OptionRange.rho.check(value, flag: "--rho")
@@ -86,6 +86,7 @@ struct PruningOptions: ParsableArguments {
     /// The experiment these flags describe, for the given model, data and methods.
     func experiment(model: String, data: DataOptions, methods: [String], denseWeights: String?, seeds: [UInt64],
                     pretrainEpochs: Int = 8, defaults: Budgets = .reference) throws -> Experiment {
+        let scope = self.scope ?? "layer"
         guard let scopeValue = ConstraintScope(rawValue: scope) else {
             throw ValidationError("--scope expects layer or global, got '\(scope)'")
         }
@@ -96,17 +97,17 @@ struct PruningOptions: ParsableArguments {
         }
         try checkRanges(values, methods: methods)
         var pipeline = PipelineConfiguration(methodEpochs: methodEpochs ?? defaults.methodEpochs,
-                                             retrainEpochs: retrainEpochs ?? defaults.retrainEpochs, batchSize: batchSize,
+                                             retrainEpochs: retrainEpochs ?? defaults.retrainEpochs, batchSize: batchSize ?? 128,
                                              lossSubsetSize: lossSubset ?? defaults.lossSubset,
                                              evaluateHardPrunedEachEpoch: evaluateHardPruned)
-        pipeline.methodOptimizer.learningRate = methodLR
-        pipeline.retrainOptimizer.learningRate = retrainLR
+        pipeline.methodOptimizer.learningRate = methodLR ?? 0.01
+        pipeline.retrainOptimizer.learningRate = retrainLR ?? 0.01
         pipeline.retrainOptimizer.cosine = retrainCosine
         pipeline.cropAndFlip = data.dataset.lowercased().hasPrefix("cifar")
         return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory,
                           validationFraction: data.validationFraction, denseWeights: denseWeights,
                           pretrainEpochs: pretrainEpochs,
-                          constraint: try ConstraintSpec.parse(constraint, sparsity: sparsity, scope: scopeValue),
+                          constraint: try ConstraintSpec.parse(constraint ?? "unstructured", sparsity: sparsity ?? 0.9, scope: scopeValue),
                           selection: SelectionSpec(include: include, exclude: exclude, keepFirstDense: keepFirstDense,
                                                    keepLastDense: keepLastDense),
                           methods: specs, pipeline: pipeline, seeds: seeds)

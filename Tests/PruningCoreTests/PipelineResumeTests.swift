@@ -52,7 +52,7 @@ struct PipelineResumeTests {
         }
     }
 
-    @Test("resume without a checkpoint starts from the beginning")
+    @Test("resume on a folder without a checkpoint starts from the beginning; on a missing folder it is refused")
     func resumeWithoutCheckpoint() throws {
         let data = try PipelineFixtures.data()
         let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
@@ -61,8 +61,45 @@ struct PipelineResumeTests {
         let reference = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint, configuration: configuration)
         try withTemporaryDirectory { directory in
             let fresh = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
-                                     configuration: configuration, directory: directory.appendingPathComponent("new"), resume: true)
+                                     configuration: configuration, directory: directory, resume: true)
             #expect(fresh.state == reference.state)
+            let missing = directory.appendingPathComponent("new")
+            let error = #expect(throws: PruningError.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: missing, resume: true)
+            }
+            #expect(error.map { "\($0)".contains(missing.path) && "\($0)".contains("does not exist") } == true, "\(String(describing: error))")
+            #expect(!FileManager.default.fileExists(atPath: missing.path))
+        }
+    }
+
+    @Test("resume with other dense weights or other data is refused, naming the digest that differs")
+    func otherWeightsOrDataRefused() throws {
+        let data = try PipelineFixtures.data()
+        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
+        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
+        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        try withTemporaryDirectory { directory in
+            #expect(throws: SimulatedKill.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, killAfter: ("method", 1))
+            }
+            let otherDense = PipelineFixtures.state(of: PipelineFixtures.mlp(seed: 4))
+            let weightsError = #expect(throws: PruningError.self) {
+                _ = try Self.run(CountingMethod(), dense: otherDense, data: data, constraint: constraint,
+                                 configuration: configuration, directory: directory, resume: true)
+            }
+            let weightsText = weightsError.map { "\($0)" } ?? ""
+            #expect(weightsText.contains("the checkpoint was made with dense weights sha256 \(SHA256.short(RunDigest.tensors(dense)))"), "\(weightsText)")
+            #expect(weightsText.contains("this run has \(SHA256.short(RunDigest.tensors(otherDense)))") && !weightsText.contains("data sha256"), "\(weightsText)")
+
+            let otherData = try PipelineFixtures.data(seed: 2)
+            let dataError = #expect(throws: PruningError.self) {
+                _ = try Self.run(CountingMethod(), dense: dense, data: otherData, constraint: constraint,
+                                 configuration: configuration, directory: directory, resume: true)
+            }
+            let dataText = dataError.map { "\($0)" } ?? ""
+            #expect(dataText.contains("the checkpoint was made with data sha256") && !dataText.contains("dense weights"), "\(dataText)")
         }
     }
 

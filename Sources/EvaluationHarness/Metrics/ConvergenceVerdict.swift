@@ -26,7 +26,7 @@ public enum ConvergenceVerdict {
     ///   - withinPoints: The X of "within X points of dense".
     ///   - retrainEpochs: The retraining budget, in epochs.
     public static func sentences(summaries: [MethodSummary], withinPoints: Double, retrainEpochs: Int) -> String {
-        guard !summaries.isEmpty else { return "No method was run." }
+        guard !summaries.isEmpty else { return "No method finished." }
         let ranked = ranking(summaries)
         let dense = summaries.first?.denseAccuracy?.mean ?? 0
         let target = "within \(points(withinPoints)) of dense (\(percent(dense)))"

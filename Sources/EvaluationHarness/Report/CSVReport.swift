@@ -7,10 +7,12 @@ import PruningCore
 /// row (epoch 0: the accuracy right after hard pruning, the hard prune's wall time), and one `retrain` row per
 /// retraining epoch. `elapsed_seconds` is the run's wall time up to the end of the row (method phase, hard prune,
 /// retraining; evaluation excluded). Accuracies are fractions in [0, 1]; empty cells mean "not measured".
+/// A run that failed has one `failed` row whose `error` cell holds the error (the column is empty elsewhere); a
+/// seed whose dense pretraining failed has one with the label `dense`.
 public enum CSVReport {
     /// The header columns.
     public static let columns = ["label", "method", "seed", "phase", "epoch", "train_loss", "penalty", "test_accuracy",
-                                 "dense_test_accuracy", "seconds", "elapsed_seconds", "images_per_second"]
+                                 "dense_test_accuracy", "seconds", "elapsed_seconds", "images_per_second", "error"]
 
     /// The CSV text (RFC 4180 quoting, `\n` line ends, a header row).
     /// - Parameter report: The comparison.
@@ -26,7 +28,7 @@ public enum CSVReport {
                     let cells: [String] = [
                         quote(run.label), quote(run.method), String(seed.seed), phase, String(epoch),
                         number(loss), number(penalty), number(accuracy), number(result.denseTestAccuracy),
-                        number(seconds), number(elapsed), number(rate),
+                        number(seconds), number(elapsed), number(rate), "",
                     ]
                     return cells.joined(separator: ",")
                 }
@@ -41,6 +43,11 @@ public enum CSVReport {
                                      accuracy: epoch.testAccuracy, seconds: epoch.seconds, rate: epoch.imagesPerSecond))
                 }
             }
+        }
+        for failure in report.failures {
+            let cells = [quote(failure.label ?? "dense"), quote(failure.method ?? ""), String(failure.seed), "failed"]
+                + [String](repeating: "", count: columns.count - 5) + [quote(failure.error)]
+            lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -77,11 +77,43 @@ public struct SeedResult: Codable, Equatable, Sendable {
     }
 }
 
+/// A run of a comparison that did not finish: a method on one seed that threw, or one seed's dense pretraining.
+public struct RunFailure: Codable, Equatable, Sendable {
+    /// Always `failed` (the finished runs are in ``SeedResult/runs``); there so that a reader of report.json
+    /// sees the status next to the error.
+    public var status: String
+    /// The seed of the run.
+    public var seed: UInt64
+    /// The method's label, or nil when the seed's dense pretraining failed (and none of its methods ran).
+    public var label: String?
+    /// The method's registry name (nil for dense pretraining).
+    public var method: String?
+    /// What went wrong, as the error said it.
+    public var error: String
+
+    /// Creates a record.
+    /// - Parameters:
+    ///   - seed: The seed.
+    ///   - label: The method's label (nil: dense pretraining).
+    ///   - method: The registry name (nil: dense pretraining).
+    ///   - error: The error's message.
+    public init(seed: UInt64, label: String?, method: String?, error: String) {
+        status = "failed"
+        self.seed = seed
+        self.label = label
+        self.method = method
+        self.error = error
+    }
+
+    /// "slr on seed 0" or "dense pretraining of seed 1".
+    public var what: String { label.map { "\($0) on seed \(seed)" } ?? "dense pretraining of seed \(seed)" }
+}
+
 /// The whole comparison: what was asked, every run, the metrics summarised over seeds and the verdict.
 /// `report.json` is this value; its schema is documented in docs/report-schema.md.
 public struct ComparisonReport: Codable, Equatable, Sendable {
     /// The version of the report's layout (bumped when fields change meaning or disappear).
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     /// The layout version of this report.
     public var schemaVersion: Int
@@ -91,7 +123,9 @@ public struct ComparisonReport: Codable, Equatable, Sendable {
     public var experiment: Experiment
     /// One entry per seed.
     public var seeds: [SeedResult]
-    /// One entry per method: its metrics over the seeds.
+    /// The runs that failed, with their errors (schema 2; empty when every run finished).
+    public var failures: [RunFailure]
+    /// One entry per method with at least one finished run: its metrics over the seeds that finished.
     public var summaries: [MethodSummary]
     /// The "which converges faster" sentences, computed from ``summaries``.
     public var conclusion: String
@@ -103,8 +137,10 @@ public struct ComparisonReport: Codable, Equatable, Sendable {
     ///   - experiment: The experiment as run.
     ///   - seeds: Every seed's results.
     ///   - totalSeconds: Wall time of the whole comparison.
+    ///   - failures: The runs that failed (the verdict compares only the methods that finished).
     ///   - createdAt: The time stamp (default: now).
-    public init(experiment: Experiment, seeds: [SeedResult], totalSeconds: Double, createdAt: Date = Date()) {
+    public init(experiment: Experiment, seeds: [SeedResult], totalSeconds: Double, failures: [RunFailure] = [],
+                createdAt: Date = Date()) {
         schemaVersion = Self.currentSchemaVersion
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -112,15 +148,38 @@ public struct ComparisonReport: Codable, Equatable, Sendable {
         self.experiment = experiment
         self.seeds = seeds
         self.totalSeconds = totalSeconds
-        summaries = experiment.methods.map { spec in
+        self.failures = failures
+        summaries = experiment.methods.compactMap { spec in
             let runs = seeds.compactMap { seed -> (seed: UInt64, run: MethodResult)? in
                 guard let run = seed.runs.first(where: { $0.label == spec.displayName }) else { return nil }
                 return (seed: seed.seed, run: run)
             }
-            return MethodSummary(label: spec.displayName, method: spec.name, runs: runs)
+            return runs.isEmpty ? nil : MethodSummary(label: spec.displayName, method: spec.name, runs: runs)
         }
         conclusion = ConvergenceVerdict.sentences(summaries: summaries, withinPoints: experiment.withinPoints,
                                                   retrainEpochs: experiment.pipeline.retrainEpochs)
+        if !failures.isEmpty {
+            conclusion += (summaries.isEmpty ? " " : " Only finished runs are compared; ")
+                + "\(failures.count) run\(failures.count == 1 ? "" : "s") failed: "
+                + failures.map(\.what).joined(separator: ", ") + "."
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, createdAt, experiment, seeds, failures, summaries, conclusion, totalSeconds
+    }
+
+    /// Decodes a report; a schema-1 report (before failures were recorded) has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        createdAt = try container.decode(String.self, forKey: .createdAt)
+        experiment = try container.decode(Experiment.self, forKey: .experiment)
+        seeds = try container.decode([SeedResult].self, forKey: .seeds)
+        failures = try container.decodeIfPresent([RunFailure].self, forKey: .failures) ?? []
+        summaries = try container.decode([MethodSummary].self, forKey: .summaries)
+        conclusion = try container.decode(String.self, forKey: .conclusion)
+        totalSeconds = try container.decode(Double.self, forKey: .totalSeconds)
     }
 
     /// The runs of the method labelled `label`, one per seed.

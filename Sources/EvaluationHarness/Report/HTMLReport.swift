@@ -16,6 +16,10 @@ public enum HTMLReport {
         body.append("<p class=\"setting\">\(Markup.escape(SummaryTable.setting(report))).</p>")
         body.append("<p class=\"verdict\"><strong>Verdict.</strong> \(Markup.escape(report.conclusion))</p>")
         body.append(table(SummaryTable.methods(report)))
+        if !report.failures.isEmpty {
+            body.append("<h2>Failed runs</h2>")
+            body.append("<ul class=\"failed\">" + SummaryTable.failures(report).map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>")
+        }
         body.append("<h2>Accuracy during retraining</h2>")
         body.append("<figure>\(accuracyChart(report))</figure>")
         body.append("<h2>Distance to the constraint set during the method phase</h2>")
@@ -52,6 +56,7 @@ public enum HTMLReport {
         th { background: #f3f3f3; }
         .verdict { background: #f6f9ff; border-left: 4px solid #1f77b4; padding: 8px 12px; }
         .setting, .footer { color: #555; }
+        .failed { color: #b00020; }
         figure { margin: 8px 0; }
         svg { max-width: 100%; height: auto; }
         </style>
@@ -143,7 +148,9 @@ public enum HTMLReport {
         let rows = report.seeds.map { seed -> [String] in
             [String(seed.seed), String(format: "%.2f", 100 * seed.dense.accuracy), seed.dense.source.rawValue]
                 + labels.map { label in
-                    guard let run = seed.runs.first(where: { $0.label == label }) else { return "–" }
+                    guard let run = seed.runs.first(where: { $0.label == label }) else {
+                        return report.failures.contains { $0.seed == seed.seed && $0.label == label } ? "failed" : "–"
+                    }
                     return String(format: "%.2f → %.2f", 100 * run.metrics.retrainFreeAccuracy, 100 * run.metrics.finalAccuracy)
                 }
         }

@@ -9,6 +9,9 @@ public enum MarkdownReport {
                      SummaryTable.setting(report) + ".", ""]
         lines.append(table(SummaryTable.methods(report)))
         lines += ["", "**Verdict.** " + report.conclusion, ""]
+        if !report.failures.isEmpty {
+            lines += ["## Failed runs", ""] + SummaryTable.failures(report).map { "- " + $0 } + [""]
+        }
         let layers = SummaryTable.layers(report)
         if !layers.rows.isEmpty {
             lines += ["## Achieved sparsity per layer", "", table(layers), ""]

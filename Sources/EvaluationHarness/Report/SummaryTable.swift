@@ -31,6 +31,13 @@ struct SummaryTable {
         return SummaryTable(header: header, rows: rows)
     }
 
+    /// One line per failed run: "slr on seed 0 failed: training diverged: …".
+    static func failures(_ report: ComparisonReport) -> [String] {
+        report.failures.map { failure in
+            "\(failure.what) failed: \(failure.error)" + (failure.label == nil ? " (none of its methods ran)" : "")
+        }
+    }
+
     /// One row per pruned layer: its size and each method's achieved sparsity.
     static func layers(_ report: ComparisonReport) -> SummaryTable {
         let names = report.summaries.first?.layers.map(\.name) ?? []

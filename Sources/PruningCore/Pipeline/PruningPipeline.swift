@@ -21,6 +21,15 @@ public struct PruningPipeline {
     /// Called after every epoch's checkpoint with the phase name and the 1-based epoch; tests throw from it to
     /// simulate a killed run.
     public var epochFinished: ((String, Int) throws -> Void)?
+    /// Facts about the run that only the caller knows (the weights file's SHA-256, the model's name, …); the
+    /// checkpoint records them next to the pipeline's own and a resumed run must match them all.
+    public var callerIdentity: [RunIdentity.Fact] = []
+    /// The caller's record of the run's settings, written as `settings.json` in the checkpoint folder when the run
+    /// starts, so that a later resume can read them back (``storedSettings(in:)``) instead of asking for them.
+    public var runSettings: Data?
+    /// ``RunDigest/data(_:)`` of the run's data if the caller has computed it already (it is computed otherwise,
+    /// when checkpoints are written).
+    public var dataDigest: String?
 
     /// Creates a pipeline.
     public init(configuration: PipelineConfiguration, reporter: any ProgressReporter = SilentProgress(),
@@ -30,6 +39,10 @@ public struct PruningPipeline {
         self.checkpointDirectory = checkpointDirectory
         self.resume = resume
     }
+
+    /// The settings a run stored in its checkpoint folder (``runSettings``), or nil when it stored none.
+    /// - Parameter directory: The checkpoint folder.
+    public static func storedSettings(in directory: URL) throws -> Data? { try RunCheckpoint.settings(in: directory) }
 
     /// Runs one method on a model whose weights are the dense starting point.
     /// - Parameters:
@@ -63,7 +76,8 @@ public struct PruningPipeline {
                                      methodEpochs: method.trainsDuringMethodPhase ? configuration.methodEpochs : 0,
                                      stepsPerEpoch: trainer.stepsPerEpoch(data.train), seed: configuration.seed)
         session.warmStart = warmStart
-        let fingerprint = runFingerprint(method: method, constraint: constraint, parameters: parameters)
+        let identity = checkpointDirectory == nil ? RunIdentity()
+            : runIdentity(method: method, constraint: constraint, parameters: parameters, model: model, data: data)
 
         let denseTestAccuracy = try denseAccuracy ?? Evaluation.accuracy(model: model, data: data.test)
         var result = PruningRunResult(
@@ -81,30 +95,39 @@ public struct PruningPipeline {
         var masks: MaskSet?
         var savedOptimizerState: [String: Tensor]?
         try method.prepare(session)
-        if resume, let directory = checkpointDirectory, let (checkpoint, tensors) = try RunCheckpoint.load(from: directory) {
-            guard checkpoint.fingerprint == fingerprint else {
-                throw PruningError.invalidState("the checkpoint in \(directory.path) belongs to a different run (method, constraint, budgets or layers differ)")
+        if resume, let directory = checkpointDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw PruningError.invalidOption("cannot resume: the checkpoint folder \(directory.path) does not exist (or is not a folder)")
             }
-            try model.loadStateDict(RunCheckpoint.section("model", of: tensors))
+        }
+        if resume, let directory = checkpointDirectory, let (checkpoint, tensors) = try RunCheckpoint.load(from: directory) {
+            let file = directory.appendingPathComponent(RunCheckpoint.fileName).path
+            let differences = checkpoint.identity.differences(from: identity)
+            guard differences.isEmpty else {
+                throw PruningError.invalidState("the checkpoint in \(directory.path) belongs to a different run: \(differences.joined(separator: "; "))")
+            }
+            let expectations = RunCheckpoint.Expectations(
+                methodEpochs: method.trainsDuringMethodPhase ? configuration.methodEpochs : 0,
+                retrainEpochs: configuration.retrainEpochs, stepsPerEpoch: session.progress.stepsPerEpoch,
+                parameters: parameters.map { (name: $0.name, shape: $0.variable.value.shape) })
+            masks = try checkpoint.validate(against: expectations, tensors: tensors, file: file)
+            do { try model.loadStateDict(RunCheckpoint.section("model", of: tensors)) } catch {
+                throw PruningError.invalidState("\(file): the saved model state does not fit the model: \(error)")
+            }
             model.generator = checkpoint.modelGenerator
             session.generator = checkpoint.sessionGenerator
             try method.restoreState(MethodState(tensors: RunCheckpoint.section("method", of: tensors),
                                                 values: checkpoint.methodValues), session: session)
             savedOptimizerState = RunCheckpoint.section("optimizer", of: tensors)
-            let maskTensors = RunCheckpoint.section("mask", of: tensors)
-            if !maskTensors.isEmpty {
-                masks = MaskSet(try parameters.map { entry in
-                    guard let mask = maskTensors[entry.name] else {
-                        throw PruningError.invalidState("the checkpoint has no mask for \(entry.name)")
-                    }
-                    return NamedTensor(name: entry.name, tensor: mask)
-                })
-            }
             phase = checkpoint.phase
             epochsDone = checkpoint.epochsDone
             progress = checkpoint.progress
             result = checkpoint.partialResult
             reporter.note("resumed from \(directory.path): \(phase.rawValue) phase, \(epochsDone) epoch(s) done")
+        } else if let directory = checkpointDirectory, let runSettings {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try AtomicFile.write(runSettings, to: directory.appendingPathComponent(RunCheckpoint.settingsFileName))
         }
 
         func saveCheckpoint(optimizer: any Optimizer) throws {
@@ -121,7 +144,7 @@ public struct PruningPipeline {
             let checkpoint = RunCheckpoint(
                 phase: phase, epochsDone: epochsDone, progress: progress, modelGenerator: model.generator,
                 sessionGenerator: session.generator, methodValues: methodState.values, partialResult: result,
-                tensorFile: "state-\(phase.rawValue)-\(epochsDone).safetensors", fingerprint: fingerprint)
+                tensorFile: "state-\(phase.rawValue)-\(epochsDone).safetensors", identity: identity)
             try RunCheckpoint.save(checkpoint, tensors: tensors, in: directory)
         }
 
@@ -129,7 +152,7 @@ public struct PruningPipeline {
         if phase == .method {
             let epochs = method.trainsDuringMethodPhase ? configuration.methodEpochs : 0
             let optimizer = try configuration.methodOptimizer.makeOptimizer(for: model.namedParameters())
-            if let savedOptimizerState { try optimizer.loadState(savedOptimizerState) }
+            if let savedOptimizerState { try loadOptimizerState(savedOptimizerState, into: optimizer) }
             let hooks = TrainingHooks(penalty: { method.penalty(session) }, afterStep: { stepProgress in
                 session.progress = stepProgress
                 try method.afterStep(session)
@@ -183,7 +206,7 @@ public struct PruningPipeline {
         // Masked retraining: the pattern never changes.
         guard let masks else { throw PruningError.invalidState("no masks after hard pruning") }
         let optimizer = try configuration.retrainOptimizer.makeOptimizer(for: model.namedParameters())
-        if let savedOptimizerState { try optimizer.loadState(savedOptimizerState) }
+        if let savedOptimizerState { try loadOptimizerState(savedOptimizerState, into: optimizer) }
         if epochsDone == 0 { try saveCheckpoint(optimizer: optimizer) }
         let hooks = TrainingHooks(
             beforeStep: {
@@ -235,12 +258,42 @@ public struct PruningPipeline {
         return verification.sparsity
     }
 
-    private func runFingerprint(method: any PruningMethod, constraint: any Constraint, parameters: [ParameterEntry]) -> String {
-        var configurationText = ""
-        if let data = try? JSONEncoder.sorted.encode(configuration) { configurationText = String(decoding: data, as: UTF8.self) }
-        let settings = method.settingsSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        return [method.name, settings, constraint.summary, configurationText,
-                parameters.map { "\($0.name)\($0.variable.value.shape)" }.joined(separator: ",")].joined(separator: "|")
+    /// A checkpoint's optimizer state, with errors that say where it came from.
+    private func loadOptimizerState(_ state: [String: Tensor], into optimizer: any Optimizer) throws {
+        do { try optimizer.loadState(state) } catch {
+            throw PruningError.invalidState("the checkpoint's optimizer state does not fit this run: \(error)")
+        }
+    }
+
+    /// The run's identity: the caller's facts, then every setting the pipeline sees, the dense starting tensors'
+    /// SHA-256 and the data's (see ``RunDigest``).
+    private func runIdentity(method: any PruningMethod, constraint: any Constraint, parameters: [ParameterEntry],
+                             model: Model, data: DatasetSplits) -> RunIdentity {
+        func json<T: Encodable>(_ value: T) -> String {
+            (try? JSONEncoder.sorted.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+        }
+        var facts = callerIdentity
+        facts.append(RunIdentity.Fact("method", method.name))
+        for (key, value) in method.settingsSummary.sorted(by: { $0.key < $1.key }) {
+            facts.append(RunIdentity.Fact("method setting \(key)", value))
+        }
+        facts += [
+            RunIdentity.Fact("constraint", constraint.summary),
+            RunIdentity.Fact("method epochs", String(configuration.methodEpochs)),
+            RunIdentity.Fact("retraining epochs", String(configuration.retrainEpochs)),
+            RunIdentity.Fact("batch size", String(configuration.batchSize)),
+            RunIdentity.Fact("seed", String(configuration.seed)),
+            RunIdentity.Fact("method-phase optimizer", json(configuration.methodOptimizer)),
+            RunIdentity.Fact("retraining optimizer", json(configuration.retrainOptimizer)),
+            RunIdentity.Fact("loss subset", configuration.lossSubsetSize.map(String.init) ?? "all"),
+            RunIdentity.Fact("hard-pruned evaluation each epoch", String(configuration.evaluateHardPrunedEachEpoch)),
+            RunIdentity.Fact("crop and flip", String(configuration.cropAndFlip)),
+            RunIdentity.Fact("pruned layers", parameters.map { "\($0.name)\($0.variable.value.shape)" }.joined(separator: ",")),
+            RunIdentity.Fact("dense weights sha256", RunDigest.tensors(Dictionary(model.stateDict().map { ($0.name, $0.tensor) },
+                                                                                   uniquingKeysWith: { first, _ in first }))),
+            RunIdentity.Fact("data sha256", dataDigest ?? RunDigest.data(data)),
+        ]
+        return RunIdentity(facts: facts)
     }
 }
 

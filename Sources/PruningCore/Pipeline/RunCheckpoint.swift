@@ -5,9 +5,10 @@ import TensorEngine
 
 /// The state of a pipeline run at an epoch boundary, enough to resume it exactly.
 ///
-/// Two files in the checkpoint folder: `state-<n>.safetensors` (model state, optimizer state, method tensors,
-/// masks) and `checkpoint.json`, which names that file and holds the scalars. Both are written atomically and
-/// the JSON last, so a kill at any moment leaves the previous complete checkpoint in force.
+/// Files in the checkpoint folder: `state-<phase>-<n>.safetensors` (model state, optimizer state, method tensors,
+/// masks), `checkpoint.json`, which names that file and holds the scalars and the run's ``RunIdentity``, and
+/// `settings.json`, the caller's own record of the run (see ``PruningPipeline/runSettings``). Each is written
+/// atomically and `checkpoint.json` last, so a kill at any moment leaves the previous complete checkpoint in force.
 struct RunCheckpoint: Codable {
     enum Phase: String, Codable { case method, retraining }
 
@@ -20,10 +21,11 @@ struct RunCheckpoint: Codable {
     var methodValues: [String: Double]
     var partialResult: PruningRunResult
     var tensorFile: String
-    /// Identifies the run's settings, so a checkpoint is not resumed by a different run.
-    var fingerprint: String
+    /// What the run is; a checkpoint is resumed only by a run with the same identity.
+    var identity: RunIdentity
 
     static let fileName = "checkpoint.json"
+    static let settingsFileName = "settings.json"
 
     /// Writes the tensors and then the JSON that commits them; older tensor files are removed afterwards.
     static func save(_ checkpoint: RunCheckpoint, tensors: [String: Tensor], in directory: URL) throws {
@@ -37,17 +39,50 @@ struct RunCheckpoint: Codable {
     }
 
     /// Reads the last committed checkpoint of a folder, or nil if there is none yet.
+    ///
+    /// Refuses a tensor file name that is not a plain file name inside the folder, and any tensor that is not
+    /// finite; what the checkpoint must fit (budgets, shapes, masks) is checked by ``validate(against:)``.
     static func load(from directory: URL) throws -> (RunCheckpoint, [String: Tensor])? {
         let jsonURL = directory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: jsonURL.path) else { return nil }
         let checkpoint: RunCheckpoint
         do {
             checkpoint = try JSONDecoder().decode(RunCheckpoint.self, from: Data(contentsOf: jsonURL))
+        } catch let error as DecodingError {
+            throw PruningError.invalidState("\(jsonURL.path) is not a Shears run checkpoint: \(describe(error))")
         } catch {
-            throw PruningError.invalidState("\(jsonURL.path) is not a Shears run checkpoint: \(error)")
+            throw PruningError.invalidState("\(jsonURL.path) is not a Shears run checkpoint: it cannot be read")
         }
-        let tensors = try SafeTensors.readFloatTensors(from: directory.appendingPathComponent(checkpoint.tensorFile))
+        try checkTensorFileName(checkpoint.tensorFile, in: jsonURL)
+        let tensorURL = directory.appendingPathComponent(checkpoint.tensorFile)
+        guard FileManager.default.fileExists(atPath: tensorURL.path) else {
+            throw PruningError.invalidState("\(jsonURL.path) names the tensor file \(checkpoint.tensorFile), which is missing from \(directory.path)")
+        }
+        let tensors = try SafeTensors.readFloatTensors(from: tensorURL)
+        for name in tensors.keys.sorted() {
+            if let index = tensors[name]!.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw PruningError.invalidState("\(tensorURL.path): tensor \(name) holds \(tensors[name]!.scalars[index]) at element \(index); a checkpoint holds finite values only")
+            }
+        }
         return (checkpoint, tensors)
+    }
+
+    /// Throws unless `name` is a plain `.safetensors` file name (no folder part, no `..`, not absolute).
+    static func checkTensorFileName(_ name: String, in jsonURL: URL) throws {
+        let plain = !name.isEmpty && !name.contains("/") && !name.contains("\\") && !name.contains("\0")
+            && name != "." && name != ".." && !name.hasPrefix(".") && name.hasSuffix(".safetensors")
+        guard plain else {
+            throw PruningError.invalidState("\(jsonURL.path): tensorFile '\(name)' is not a plain .safetensors file name inside the checkpoint folder")
+        }
+    }
+
+    /// The caller's settings stored with a run (``PruningPipeline/runSettings``), or nil when there are none.
+    static func settings(in directory: URL) throws -> Data? {
+        let url = directory.appendingPathComponent(settingsFileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do { return try Data(contentsOf: url) } catch {
+            throw PruningError.invalidState("\(url.path) cannot be read")
+        }
     }
 
     /// Splits `prefix.name` keys back into a dictionary for one prefix.
@@ -64,5 +99,20 @@ struct RunCheckpoint: Codable {
         var result: [String: Tensor] = [:]
         for (key, value) in tensors { result[prefix + "." + key] = value }
         return result
+    }
+
+    /// A decoding error as "what, where" without Foundation's wording.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the top level" : keys.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "the key '\(key.stringValue)' is missing at \(path(context))"
+        case .typeMismatch(let type, let context): return "\(path(context)) is not a \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context)) is null, expected a \(type)"
+        case .dataCorrupted(let context): return "\(path(context)) is not valid JSON or not a valid value"
+        @unknown default: return "it does not decode"
+        }
     }
 }
