@@ -194,14 +194,14 @@ public enum IDXFile {
     static func checkedElementCount(_ dimensions: [Int], path: String) throws -> Int {
         // Three u32 dimensions can multiply past 2^63; an empty dimension makes the file empty whatever the others are.
         var count = dimensions.contains(0) ? 0 : 1
-        for dimension in dimensions where count != 0 {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= maximumElementCount else {
-                throw DatasetError.malformedFile(
-                    path: path,
-                    reason: "header \(describeShape(dimensions)) declares \(overflow ? "more than 2^63" : String(product)) elements, above the limit of \(maximumElementCount) per file")
-            }
-            count = product
+        var overflow = false
+        for dimension in dimensions where count != 0 && !overflow {
+            (count, overflow) = count.multipliedReportingOverflow(by: dimension)
+        }
+        guard !overflow, count <= maximumElementCount else {
+            throw DatasetError.malformedFile(
+                path: path,
+                reason: "header \(describeShape(dimensions)) declares \(overflow ? "more than 2^63" : String(count)) elements, above the limit of \(maximumElementCount) per file")
         }
         return count
     }
