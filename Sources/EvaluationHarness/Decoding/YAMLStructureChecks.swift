@@ -45,9 +45,13 @@ enum YAMLStructureChecks {
     static func checkDuplicateKeys(_ root: Node) throws {
         var pending: [(node: Node, path: String)] = [(root, "")]
         var visited = 0
-        while let (node, path) = pending.popLast() {
+        // Scalars are counted where they are found, not queued: the walk builds paths only for collections.
+        func enqueue(_ node: Node, _ path: @autoclosure () -> String) throws {
             visited += 1
             guard visited <= maximumVisitedNodes else { throw TooManyNodes() }
+            if node.scalar == nil { pending.append((node, path())) }
+        }
+        while let (node, path) = pending.popLast() {
             switch node {
             case .mapping(let mapping):
                 // Keys compare by their text, so `a` and `"a"` are the same field.
@@ -58,10 +62,10 @@ enum YAMLStructureChecks {
                         throw DuplicateKey(path: path, key: name, firstLine: firstLine, line: key.mark?.line)
                     }
                     seen[name] = key.mark?.line
-                    pending.append((value, path.isEmpty ? name : path + "." + name))
+                    try enqueue(value, path.isEmpty ? name : path + "." + name)
                 }
             case .sequence(let sequence):
-                for (index, element) in sequence.enumerated() { pending.append((element, path + "[\(index)]")) }
+                for (index, element) in sequence.enumerated() { try enqueue(element, path + "[\(index)]") }
             case .scalar:
                 break
             }
