@@ -35,25 +35,19 @@ struct ExperimentFileLimitsTests {
         #expect(error.detail.contains("more than 64 deep"), "\(error.detail)")
     }
 
-    @Test("shallow YAML with brackets, quotes and block text inside scalars is not mistaken for deep nesting")
-    func shallowTrickyYAML() {
-        let text = """
-        # a comment with [[[[ and {{{{
-        model: mlp # trailing [ comment
-        methods:
-          - name: slr
-            label: "it's [ a { label"
-          - {name: admm, label: 'quote '' [ inside'}
-          - name: magnitude
-            label: it's a plain [ scalar
-        note: |
-          [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
-            - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
-        seeds: [[0], 1]
-        """
-        #expect(YAMLStructureChecks.firstLineTooDeep(text, limit: 4) == nil)
-        let deepFlow = "a: " + String(repeating: "[", count: 5) + String(repeating: "]", count: 5)
-        #expect(YAMLStructureChecks.firstLineTooDeep(deepFlow, limit: 4) == 1)
+    @Test("nesting is counted exactly: 64 levels pass, 65 do not, whatever quotes and scalars surround them")
+    func exactDepth() throws {
+        func flow(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        // The top-level mapping is one level, so a value may open 63 more.
+        #expect(YAMLStructureChecks.firstCollectionTooDeep("a: " + flow(63), limit: 64) == nil)
+        let position = try #require(YAMLStructureChecks.firstCollectionTooDeep("a: " + flow(64), limit: 64))
+        #expect(position.line == 1 && position.column == 67)
+        // A multi-line plain scalar whose second line starts with a quote, then deep nesting: no quote hides it.
+        let tricky = "a: abc\n  'x [[ {{\nb: " + flow(10_000) + "\n"
+        #expect(YAMLStructureChecks.firstCollectionTooDeep(tricky, limit: 64)?.line == 3)
+        // Brackets inside quoted and block scalars do not nest.
+        let shallow = "a: \"[[[[[[\"\nb: '{{{{{{'\nc: |\n  [[[[[[[[[[\nd: x[[[[[[[[\n"
+        #expect(YAMLStructureChecks.firstCollectionTooDeep(shallow, limit: 2) == nil)
     }
 
     @Test("a YAML key given twice is refused naming the field and both lines")

@@ -123,9 +123,9 @@ public enum ExperimentFile {
     /// Refuses YAML text that nests deeper than ``maximumDepth`` (before Yams, which recurses per level, sees
     /// it), that is malformed, or whose mappings give a key twice (Yams would keep the last).
     static func checkYAMLStructure(_ text: String, source: String) throws {
-        if let line = YAMLStructureChecks.firstLineTooDeep(text, limit: maximumDepth) {
+        if let (line, column) = YAMLStructureChecks.firstCollectionTooDeep(text, limit: maximumDepth) {
             throw ExperimentFileError(file: source, field: "",
-                                      detail: "nests lists and mappings more than \(maximumDepth) deep (at line \(line)); expected a flat settings file")
+                                      detail: "nests lists and mappings more than \(maximumDepth) deep (line \(line), column \(column)); expected a flat settings file")
         }
         guard let root = try Yams.compose(yaml: text) else { return }
         do {

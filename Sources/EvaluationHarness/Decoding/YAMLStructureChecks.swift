@@ -1,26 +1,47 @@
+// CYaml is the libyaml that Yams bundles and parses with. Its event parser is iterative, so it can measure the
+// nesting of any text; Yams' composer, which recurses once per level, only sees text that passed.
+import CYaml
 import Foundation
 import Yams
 
-/// Cheap checks of YAML text and its composed tree that the YAML library does not make.
+/// Checks of YAML text and its composed tree that the YAML library does not make.
 ///
 /// Yams recurses once per nesting level (text nested some ten thousand deep overflows the stack) and keeps the
 /// last of two equal mapping keys without a word; these checks refuse both before the decoder runs.
 enum YAMLStructureChecks {
-    /// Estimates the nesting depth of YAML text line by line and returns the first line where the estimate
-    /// exceeds `limit`, or nil.
+    /// The position (1-based line and column) of the first list or mapping that opens more than `limit` deep, or
+    /// nil. Text that is not valid YAML gives nil where it goes wrong: the parser that follows reports the error.
     ///
-    /// Block nesting is counted as the number of open indentation levels plus the compact `- ` / `? ` indicators
-    /// that start a line (`- - x`); flow nesting as the `[` / `{` open outside quotes, comments and block scalars.
-    /// The estimate is at least half the true depth (a block sequence may sit at its key's indentation), so any
-    /// text the library could not handle is refused, and a real experiment file (about five deep) passes.
-    static func firstLineTooDeep(_ text: String, limit: Int) -> Int? {
-        var scanner = NestingScanner(limit: limit)
-        var lineNumber = 0
-        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if scanner.scan(Array(line)) { return lineNumber }
+    /// Counts libyaml's start and end events, exactly the nesting Yams would compose, without recursion.
+    static func firstCollectionTooDeep(_ text: String, limit: Int) -> (line: Int, column: Int)? {
+        // libyaml keeps a pointer to its parser inside it (the string reader's state), so the parser must not move.
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else { return nil }
+        defer { yaml_parser_delete(parser) }
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { buffer -> (line: Int, column: Int)? in
+            guard let base = buffer.baseAddress else { return nil }
+            yaml_parser_set_input_string(parser, base, buffer.count)
+            yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+            var depth = 0
+            var event = yaml_event_t()
+            while yaml_parser_parse(parser, &event) == 1 {
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    depth += 1
+                    if depth > limit { return (Int(event.start_mark.line) + 1, Int(event.start_mark.column) + 1) }
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    depth -= 1
+                case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
+                    return nil
+                default:
+                    break
+                }
+            }
+            return nil
         }
-        return nil
     }
 
     /// A key that a mapping of the composed tree holds twice.
@@ -70,99 +91,5 @@ enum YAMLStructureChecks {
                 break
             }
         }
-    }
-}
-
-/// The line-by-line state of ``YAMLStructureChecks/firstLineTooDeep(_:limit:)``.
-private struct NestingScanner {
-    let limit: Int
-    /// The columns of the open block levels, outermost first.
-    var indentation: [Int] = []
-    var flowDepth = 0
-    /// The quote character of a quoted scalar that continues on the next line.
-    var openQuote: UInt8?
-    /// The indentation of the line that started a block scalar (`|` or `>`) whose lines are being skipped.
-    var blockScalarParent: Int?
-
-    init(limit: Int) { self.limit = limit }
-
-    var depth: Int { indentation.count + flowDepth }
-
-    /// Scans one line (without its newline); true when the nesting goes past the limit on it.
-    mutating func scan(_ line: [UInt8]) -> Bool {
-        var index = 0
-        let indent = line.prefix { $0 == UInt8(ascii: " ") }.count
-        let blank = indent == line.count || line[indent] == UInt8(ascii: "#") || line[indent] == UInt8(ascii: "\r")
-        if let parent = blockScalarParent {
-            // A block scalar's lines are text, whatever they contain, for as long as they are indented deeper.
-            if blank || indent > parent { return false }
-            blockScalarParent = nil
-        }
-        var lineIndent = indent
-        if openQuote == nil && flowDepth == 0 {
-            if blank { return false }
-            while let last = indentation.last, last >= indent { indentation.removeLast() }
-            indentation.append(indent)
-            index = indent
-            // Compact nesting on one line: `- - x`, `- key: value`, `? key`.
-            while index + 1 <= line.count, line[index] == UInt8(ascii: "-") || line[index] == UInt8(ascii: "?"),
-                  index + 1 == line.count || line[index + 1] == UInt8(ascii: " ") {
-                index += 1
-                while index < line.count && line[index] == UInt8(ascii: " ") { index += 1 }
-                indentation.append(index)
-            }
-            if depth > limit { return true }
-        } else {
-            lineIndent = blockScalarParent ?? indentation.last ?? 0
-        }
-
-        var atNodeStart = true
-        while index < line.count {
-            let byte = line[index]
-            if let quote = openQuote {
-                if quote == UInt8(ascii: "'") && byte == quote {
-                    if index + 1 < line.count && line[index + 1] == quote { index += 2; continue }  // '' is a quote
-                    openQuote = nil
-                    atNodeStart = false
-                } else if quote == UInt8(ascii: "\"") && byte == UInt8(ascii: "\\") {
-                    index += 2
-                    continue
-                } else if quote == UInt8(ascii: "\"") && byte == quote {
-                    openQuote = nil
-                    atNodeStart = false
-                }
-                index += 1
-                continue
-            }
-            let next = index + 1 < line.count ? line[index + 1] : UInt8(ascii: " ")
-            let nextIsSpace = next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\r")
-            let isSpace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
-            if byte == UInt8(ascii: "#") && (index == 0 || line[index - 1] == UInt8(ascii: " ") || line[index - 1] == UInt8(ascii: "\t")) {
-                return false  // the rest is a comment
-            } else if (byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"")) && atNodeStart {
-                openQuote = byte
-            } else if (byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{")) && (atNodeStart || flowDepth > 0) {
-                flowDepth += 1
-                if depth > limit { return true }
-                atNodeStart = true
-            } else if (byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")) && flowDepth > 0 {
-                flowDepth -= 1
-                atNodeStart = false
-            } else if byte == UInt8(ascii: ",") && flowDepth > 0 {
-                atNodeStart = true
-            } else if byte == UInt8(ascii: ":") && (nextIsSpace || flowDepth > 0) {
-                atNodeStart = true
-            } else if (byte == UInt8(ascii: "|") || byte == UInt8(ascii: ">")) && atNodeStart && flowDepth == 0 {
-                blockScalarParent = lineIndent
-                return false
-            } else if (byte == UInt8(ascii: "&") || byte == UInt8(ascii: "!")) && atNodeStart {
-                // An anchor or tag comes before its node: skip the token, the node still starts after it.
-                while index + 1 < line.count && line[index + 1] != UInt8(ascii: " ") { index += 1 }
-            } else if !isSpace {
-                atNodeStart = false
-            }
-            index += 1
-        }
-        return false
     }
 }
