@@ -128,10 +128,11 @@ enum SafeTensorsDecoder {
         guard end <= dataLength else {
             throw failure(.invalidOffsets, "tensor '\(name)' has data_offsets [\(begin), \(end)], past the end of the \(dataLength)-byte data section")
         }
-        // The shape comes from outside: multiply with overflow checks before comparing sizes.
-        // An empty dimension makes the tensor empty whatever the others are.
-        var byteCount = entry.shape.contains(0) ? 0 : dtype.byteWidth
-        for dimension in entry.shape where byteCount != 0 {
+        // The shape comes from outside: multiply with overflow checks before comparing sizes. As in the reference
+        // implementation the product is taken left to right over every dimension, so [2^40, 2^40, 0] is refused
+        // too: code that later multiplies the shape out (element counts, tensors) must not overflow either.
+        var byteCount = dtype.byteWidth
+        for dimension in entry.shape {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
             guard !overflow else {
                 throw failure(.sizeMismatch, "tensor '\(name)' has shape \(entry.shape), too large to address")

@@ -43,6 +43,8 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
                       kind: .sizeMismatch, phrase: "needs 24 bytes, but data_offsets [0, 20] span 20"),
         MalformedCase(name: "shape-overflow", bytes: handBuiltFile(header: "{" + entry("w", "F32", [1 << 40, 1 << 40], 0, 0) + "}"),
                       kind: .sizeMismatch, phrase: "too large"),
+        MalformedCase(name: "shape-overflow-before-zero", bytes: handBuiltFile(header: "{" + entry("w", "F32", [1 << 40, 1 << 40, 0], 0, 0) + "}"),
+                      kind: .sizeMismatch, phrase: "too large"),
         MalformedCase(name: "begin-after-end", bytes: handBuiltFile(header: "{" + entry("w", "U8", [0], 4, 2) + "}", data: [0, 0, 0, 0]),
                       kind: .invalidOffsets, phrase: "0 ≤ begin ≤ end"),
         MalformedCase(name: "out-of-range", bytes: handBuiltFile(header: "{" + entry("w", "F32", [2], 0, 8) + "}", data: [0, 0, 0, 0]),
