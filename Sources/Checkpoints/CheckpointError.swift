@@ -6,13 +6,13 @@ import Foundation
 public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     /// What class of problem the file had.
     public enum Kind: String, Equatable, Sendable {
-        /// The file could not be read from disk (missing, permissions, I/O error).
+        /// The file could not be read from disk (missing, not a regular file, permissions, I/O error).
         case unreadable
         /// The file ends before the header length prefix or before the header it announces.
         case truncated
         /// The header is not valid JSON or does not have the fields and types the format requires.
         case invalidHeader
-        /// A tensor's `dtype` is not one this library reads.
+        /// A tensor's `dtype` is not one this library reads, or not one the reader accepts (an integer weight).
         case unsupportedDType
         /// A tensor's shape and dtype need a different number of bytes than its offsets span.
         case sizeMismatch
@@ -24,6 +24,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case invalidTensor
         /// A mask tensor holds a value other than 0 or 1.
         case invalidMask
+        /// A weight tensor holds NaN or an infinity.
+        case nonFiniteValue
     }
 
     /// The file the problem concerns (its path), or a label such as `<memory>` for in-memory data.

@@ -7,7 +7,10 @@
 //   StoredTensor.swift        — one tensor as stored: dtype, shape, raw little-endian bytes
 //   ScalarConversion.swift    — stored bytes → Float (F16/BF16 bit decoding, integer and bool widening)
 //   SafeTensorsFile.swift     — a parsed file: tensors in file order plus metadata
-//   SafeTensorsDecoder.swift  — parses and validates a file's bytes
+//   WeightTensors.swift       — which stored tensors may be weights (float dtypes, finite values)
+//   SafeTensorsDecoder.swift  — parses and validates a file: length prefix, header, then the data
+//   ReadableFile.swift        — opens a regular file (refusing folders and FIFOs by type) for reads by offset
+//   JSONText.swift            — a stack-free JSON grammar check with depth cap, duplicate keys and line/column
 //   SafeTensorsEncoder.swift  — serialises tensors the way Python's safetensors does
 //   SafeTensors.swift         — the public read/write entry points, for raw, Float and mask tensors
 //   AtomicFile.swift          — write-to-temporary-then-rename for every file Shears writes

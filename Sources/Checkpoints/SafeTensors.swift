@@ -12,11 +12,14 @@ import TensorEngine
 /// ```
 public enum SafeTensors {
     /// Reads and validates a safetensors file.
+    ///
+    /// The header is read and checked against the file's size before any tensor data is read, so a file with a
+    /// bad header costs nothing however large it is. A folder, FIFO or device is refused by its type, unopened.
     /// - Parameter url: a file URL.
     /// - Returns: the tensors in file order and the header's metadata.
     /// - Throws: ``CheckpointError`` when the file cannot be read or breaks any rule of the format.
     public static func read(from url: URL) throws -> SafeTensorsFile {
-        try decode(readBytes(url), source: url.path)
+        try SafeTensorsDecoder.read(url)
     }
 
     /// Parses and validates the bytes of a safetensors file held in memory.
@@ -47,12 +50,15 @@ public enum SafeTensors {
         try AtomicFile.write(encode(tensors, metadata: metadata, destination: url.path), to: url)
     }
 
-    /// Reads every tensor of a file as Float, converting `F64`, `F16`, `BF16`, integer and `BOOL` tensors.
+    /// Reads every tensor of a weights file as Float (see ``SafeTensorsFile/weightTensors()``).
     ///
-    /// This is how a PyTorch `state_dict` loads: `num_batches_tracked` (`I64`) becomes a Float scalar.
+    /// `F64`, `F16` and `BF16` convert to Float; every value must be finite. Integer and `BOOL` tensors are
+    /// refused except a batch norm's `num_batches_tracked` counter (`I64` in a PyTorch `state_dict`), which
+    /// becomes a Float scalar.
     /// - Parameter url: a file URL.
+    /// - Throws: ``CheckpointError`` naming the file and, for a bad value or dtype, the tensor.
     public static func readFloatTensors(from url: URL) throws -> [String: Tensor] {
-        try read(from: url).floatTensors()
+        try read(from: url).weightTensors()
     }
 
     /// Writes Float tensors as `F32`, atomically.
@@ -96,13 +102,5 @@ public enum SafeTensors {
             masks[name] = mask
         }
         return masks
-    }
-
-    static func readBytes(_ url: URL) throws -> Data {
-        do {
-            return try Data(contentsOf: url)
-        } catch {
-            throw CheckpointError(file: url.path, kind: .unreadable, detail: "cannot read the file: \(error.localizedDescription)")
-        }
     }
 }

@@ -11,17 +11,42 @@ enum SafeTensorsDecoder {
     /// cannot make us allocate gigabytes.
     static let maximumHeaderLength = 100_000_000
 
+    /// The deepest nesting a header may have; a valid one nests three deep (`{"w": {"shape": [2]}}`).
+    static let maximumHeaderDepth = 16
+
+    /// What the header says about the file: where the data starts, the checked spans in data order, the metadata.
+    struct Layout {
+        let dataStart: Int
+        let spans: [Span]
+        let metadata: [String: String]
+    }
+
+    /// Parses and validates a whole file held in memory.
     static func decode(_ data: Data, source: String) throws -> SafeTensorsFile {
+        let bytes = data.startIndex == 0 ? data : Data(data)
+        let layout = try readLayout(fileSize: bytes.count, source: source) { bytes.subdata(in: $0..<($0 + $1)) }
+        return assemble(layout, source: source) { bytes.subdata(in: $0..<($0 + $1)) }
+    }
+
+    /// Reads and validates a file: the length prefix, then the header (checked against the file's size), and
+    /// only then each tensor's bytes, so a file with a bad header is refused without its data being read.
+    static func read(_ url: URL) throws -> SafeTensorsFile {
+        let file = try ReadableFile(url, expected: "a .safetensors file")
+        let layout = try readLayout(fileSize: file.size, source: url.path) { try file.read(offset: $0, count: $1) }
+        return try assemble(layout, source: url.path) { try file.read(offset: $0, count: $1) }
+    }
+
+    /// Reads the length prefix and the header through `read(offset, count)` and checks every rule of the format
+    /// against `fileSize`; `read` is only asked for bytes that lie inside the file.
+    static func readLayout(fileSize: Int, source: String, read: (Int, Int) throws -> Data) throws -> Layout {
         func failure(_ kind: CheckpointError.Kind, _ detail: String) -> CheckpointError {
             CheckpointError(file: source, kind: kind, detail: detail)
         }
-        let bytes = data.startIndex == 0 ? data : Data(data)
-
-        guard bytes.count >= 8 else {
-            throw failure(.truncated, "the file has \(bytes.count) bytes, fewer than the 8-byte header length a safetensors file starts with")
+        guard fileSize >= 8 else {
+            throw failure(.truncated, "the file has \(fileSize) bytes, fewer than the 8-byte header length a safetensors file starts with")
         }
-        let headerLength = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        let available = bytes.count - 8
+        let headerLength = try read(0, 8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        let available = fileSize - 8
         guard headerLength <= UInt64(available) else {
             throw failure(.truncated, "the header length \(headerLength) is larger than the \(available) bytes that follow it")
         }
@@ -29,9 +54,22 @@ enum SafeTensorsDecoder {
             throw failure(.invalidHeader, "the header length \(headerLength) exceeds the format's limit of \(maximumHeaderLength) bytes")
         }
         let headerEnd = 8 + Int(headerLength)
-        let headerBytes = bytes.subdata(in: 8..<headerEnd)
+        let headerBytes = try read(8, Int(headerLength))
         guard headerBytes.first == UInt8(ascii: "{") else {
             throw failure(.invalidHeader, "the header does not start with '{' (expected a JSON object)")
+        }
+        // Grammar, depth and duplicate keys first: the JSON decoder would silently keep one of two equal keys.
+        do {
+            try JSONText.check(headerBytes, maximumDepth: maximumHeaderDepth)
+        } catch let error as JSONTextError {
+            switch error.kind {
+            case .duplicateKey where error.path.isEmpty:
+                throw failure(.invalidHeader, "the header names '\(error.key ?? "")' twice (\(error.line):\(error.column)); expected each tensor name once")
+            case .duplicateKey:
+                throw failure(.invalidHeader, "the header's entry '\(error.path)' holds the key '\(error.key ?? "")' twice (\(error.line):\(error.column)); expected each key once")
+            case .tooDeep, .syntax:
+                throw failure(.invalidHeader, "the header is not a valid safetensors JSON header: \(error)")
+            }
         }
 
         let header: RawHeader
@@ -43,20 +81,22 @@ enum SafeTensorsDecoder {
             throw failure(.invalidHeader, "the header is not valid JSON: \(error)")
         }
 
-        // JSONDecoder keeps only one of two equal keys; the other's bytes are then left uncovered and the tiling
-        // check below rejects the file.
-        let dataLength = bytes.count - headerEnd
+        let dataLength = fileSize - headerEnd
         let spans = try header.entries.map { try validate($0, dataLength: dataLength, failure: failure) }
         let ordered = spans.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         try checkTiling(ordered, dataLength: dataLength, failure: failure)
+        return Layout(dataStart: headerEnd, spans: ordered, metadata: header.metadata)
+    }
 
+    /// Builds the file from a checked layout, reading each tensor's bytes through `read(offset, count)`.
+    static func assemble(_ layout: Layout, source: String, read: (Int, Int) throws -> Data) rethrows -> SafeTensorsFile {
         var tensors: [String: StoredTensor] = [:]
-        tensors.reserveCapacity(ordered.count)
-        for span in ordered {
-            let range = (headerEnd + span.begin)..<(headerEnd + span.end)
-            tensors[span.name] = StoredTensor(dtype: span.dtype, shape: span.shape, bytes: bytes.subdata(in: range))
+        tensors.reserveCapacity(layout.spans.count)
+        for span in layout.spans {
+            let bytes = try read(layout.dataStart + span.begin, span.end - span.begin)
+            tensors[span.name] = StoredTensor(dtype: span.dtype, shape: span.shape, bytes: bytes)
         }
-        return SafeTensorsFile(source: source, names: ordered.map(\.name), tensors: tensors, metadata: header.metadata)
+        return SafeTensorsFile(source: source, names: layout.spans.map(\.name), tensors: tensors, metadata: layout.metadata)
     }
 
     /// A header entry whose dtype, shape and span have been checked on their own.
@@ -88,10 +128,11 @@ enum SafeTensorsDecoder {
         guard end <= dataLength else {
             throw failure(.invalidOffsets, "tensor '\(name)' has data_offsets [\(begin), \(end)], past the end of the \(dataLength)-byte data section")
         }
-        // The shape comes from outside: multiply with overflow checks before comparing sizes.
-        // An empty dimension makes the tensor empty whatever the others are.
-        var byteCount = entry.shape.contains(0) ? 0 : dtype.byteWidth
-        for dimension in entry.shape where byteCount != 0 {
+        // The shape comes from outside: multiply with overflow checks before comparing sizes. As in the reference
+        // implementation the product is taken left to right over every dimension, so [2^40, 2^40, 0] is refused
+        // too: code that later multiplies the shape out (element counts, tensors) must not overflow either.
+        var byteCount = dtype.byteWidth
+        for dimension in entry.shape {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
             guard !overflow else {
                 throw failure(.sizeMismatch, "tensor '\(name)' has shape \(entry.shape), too large to address")

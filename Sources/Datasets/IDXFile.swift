@@ -19,30 +19,49 @@ public enum IDXFile {
         public var pixels: [UInt8]
     }
 
+    /// The most elements one file may declare (2^31): eight gigabytes once scaled to Floats, and far above any
+    /// MNIST-family file (Fashion-MNIST's training images hold 47 million).
+    public static let maximumElementCount = 1 << 31
+
+    /// How far past the declared data a gzip stream is inflated (and discarded) to say how much too long it is.
+    static let trailingMeasureLimit = 1 << 20
+
     /// Reads an image file (magic 0x00000803: u8 elements, dimensions N, rows, columns), raw or gzipped.
+    ///
+    /// The header is read and checked first; only then is the payload read (or inflated), exactly as many bytes
+    /// as the header declares.
     /// - Parameters:
     ///   - url: the file.
     ///   - missingHint: what a "missing file" error tells the user.
-    /// - Throws: `DatasetError` naming the file when it is missing, has the wrong magic, type or rank, or is truncated.
+    /// - Throws: `DatasetError` naming the file when it is missing, not a regular file, has the wrong magic, type
+    ///   or rank, declares more than ``maximumElementCount`` elements, or holds fewer or more bytes than declared.
     public static func readImages(at url: URL, missingHint: String = "") throws -> Images {
-        let bytes = try readPossiblyCompressedFile(url, missingHint: missingHint)
-        let (dimensions, payload) = try parse(bytes, path: url.path, expectedRank: 3, kind: "image")
-        guard dimensions[1] > 0, dimensions[2] > 0 else {
-            throw DatasetError.malformedFile(
-                path: url.path, reason: "images are \(dimensions[1])×\(dimensions[2]) pixels, expected both sides > 0")
-        }
-        return Images(count: dimensions[0], rows: dimensions[1], columns: dimensions[2], pixels: Array(bytes[payload]))
+        try images(from: RegularFile(url, missingHint: missingHint), path: url.path)
+    }
+
+    /// Decodes the bytes of an image file (raw or gzipped) held in memory, with the checks of ``readImages(at:missingHint:)``.
+    /// - Parameters:
+    ///   - bytes: the file's contents.
+    ///   - name: the name errors give for the bytes.
+    public static func decodeImages(_ bytes: Data, name: String) throws -> Images {
+        try images(from: MemoryBytes(data: bytes), path: name)
     }
 
     /// Reads a label file (magic 0x00000801: u8 elements, one dimension N), raw or gzipped.
     /// - Parameters:
     ///   - url: the file.
     ///   - missingHint: what a "missing file" error tells the user.
-    /// - Throws: `DatasetError` naming the file when it is missing, has the wrong magic, type or rank, or is truncated.
+    /// - Throws: `DatasetError` naming the file, as ``readImages(at:missingHint:)`` does.
     public static func readLabels(at url: URL, missingHint: String = "") throws -> [UInt8] {
-        let bytes = try readPossiblyCompressedFile(url, missingHint: missingHint)
-        let (_, payload) = try parse(bytes, path: url.path, expectedRank: 1, kind: "label")
-        return Array(bytes[payload])
+        try read(RegularFile(url, missingHint: missingHint), path: url.path, expectedRank: 1, kind: "label").elements
+    }
+
+    /// Decodes the bytes of a label file (raw or gzipped) held in memory, with the checks of ``readLabels(at:missingHint:)``.
+    /// - Parameters:
+    ///   - bytes: the file's contents.
+    ///   - name: the name errors give for the bytes.
+    public static func decodeLabels(_ bytes: Data, name: String) throws -> [UInt8] {
+        try read(MemoryBytes(data: bytes), path: name, expectedRank: 1, kind: "label").elements
     }
 
     /// Reads a matching image and label file into a `LabeledImages` with pixels scaled to [0, 1].
@@ -52,10 +71,15 @@ public enum IDXFile {
     ///   - classCount: the number of classes; every label must be below it.
     ///   - name: the set's name.
     ///   - missingHint: what a "missing file" error tells the user.
-    /// - Throws: `DatasetError` naming the file at fault, including an image/label count mismatch and a label ≥ `classCount`.
+    /// - Throws: `DatasetError` naming the file at fault, including an empty set, an image/label count mismatch
+    ///   and a label ≥ `classCount`.
     public static func readLabeledImages(images imagesURL: URL, labels labelsURL: URL, classCount: Int,
                                          name: String, missingHint: String = "") throws -> LabeledImages {
         let images = try readImages(at: imagesURL, missingHint: missingHint)
+        guard images.count > 0 else {
+            throw DatasetError.malformedFile(
+                path: imagesURL.path, reason: "holds 0 images, so the \(name) set would be empty; expected at least one image")
+        }
         let labels = try readLabels(at: labelsURL, missingHint: missingHint)
         guard images.count == labels.count else {
             throw DatasetError.malformedFile(
@@ -70,50 +94,130 @@ public enum IDXFile {
         return LabeledImages(unchecked: name, images: tensor, labels: labels.map { Int32($0) }, classCount: classCount)
     }
 
-    /// Checks the header and size of an IDX file and returns its dimensions and the range of its elements.
-    static func parse(_ bytes: [UInt8], path: String, expectedRank: Int, kind: String) throws -> ([Int], Range<Int>) {
-        let expectedMagic = hex(UInt32(0x800 | expectedRank), digits: 8)
-        guard bytes.count >= 4 else {
+    /// Reads an image file from any byte source and checks that its images have pixels.
+    static func images(from source: ByteSource, path: String) throws -> Images {
+        let (dimensions, pixels) = try read(source, path: path, expectedRank: 3, kind: "image")
+        guard dimensions[1] > 0, dimensions[2] > 0 else {
             throw DatasetError.malformedFile(
-                path: path, reason: "is \(bytes.count) bytes long, too short for the IDX magic number \(expectedMagic)")
+                path: path, reason: "images are \(dimensions[1])×\(dimensions[2]) pixels, expected both sides > 0")
         }
-        let magic = bytes[0..<4].reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }
-        guard bytes[0] == 0, bytes[1] == 0 else {
+        return Images(count: dimensions[0], rows: dimensions[1], columns: dimensions[2], pixels: pixels)
+    }
+
+    /// Reads an IDX file, raw or gzipped: its header, then exactly the elements the header declares.
+    /// - Returns: the dimensions and the elements.
+    static func read(_ source: ByteSource, path: String, expectedRank: Int, kind: String) throws
+        -> (dimensions: [Int], elements: [UInt8]) {
+        let headerSize = 4 + 4 * expectedRank
+        if Gzip.isCompressed(try source.bytes(at: 0, count: 2)) {
+            return try readCompressed(source, path: path, expectedRank: expectedRank, kind: kind, headerSize: headerSize)
+        }
+        let dimensions = try parseHeader(try source.bytes(at: 0, count: headerSize), path: path,
+                                         expectedRank: expectedRank, kind: kind)
+        let elementCount = try checkedElementCount(dimensions, path: path)
+        // The file's size tells whether the payload fits before any of it is read.
+        try checkPayloadSize(available: source.size - headerSize, needed: elementCount, dimensions: dimensions, path: path)
+        let elements = try source.bytes(at: headerSize, count: elementCount)
+        try checkPayloadSize(available: elements.count, needed: elementCount, dimensions: dimensions, path: path)
+        return (dimensions, elements)
+    }
+
+    /// The gzip case of ``read(_:path:expectedRank:kind:)``: inflates the header, checks it, then inflates exactly
+    /// the declared payload and measures (without keeping) anything that follows.
+    private static func readCompressed(_ source: ByteSource, path: String, expectedRank: Int, kind: String,
+                                       headerSize: Int) throws -> (dimensions: [Int], elements: [UInt8]) {
+        let inflater = try GzipInflater(source: source, path: path)
+        let header = try inflated(count: headerSize, from: inflater)
+        let dimensions = try parseHeader(header, path: path, expectedRank: expectedRank, kind: kind)
+        let elementCount = try checkedElementCount(dimensions, path: path)
+        // Deflate cannot expand data more than ~1032-fold: a header that declares more than the file could ever
+        // hold is refused before anything is allocated for it.
+        let mostInflated = source.size.multipliedReportingOverflow(by: Gzip.maximumRatio)
+        if !mostInflated.overflow, headerSize + elementCount > mostInflated.partialValue {
+            throw DatasetError.malformedFile(
+                path: path,
+                reason: "truncated data: header \(describeShape(dimensions)) needs \(elementCount) bytes after the header, more than a \(source.size)-byte gzip file can inflate to (at most \(Gzip.maximumRatio)×)")
+        }
+        let elements = try inflated(count: elementCount, from: inflater)
+        try checkPayloadSize(available: elements.count, needed: elementCount, dimensions: dimensions, path: path)
+        let extra = try inflater.skipRemaining(limit: trailingMeasureLimit)
+        if extra > trailingMeasureLimit {
+            throw DatasetError.malformedFile(
+                path: path,
+                reason: "more than \(trailingMeasureLimit) unexpected bytes after the data: header \(describeShape(dimensions)) needs exactly \(elementCount), the gzip stream holds more")
+        }
+        try checkPayloadSize(available: elementCount + extra, needed: elementCount, dimensions: dimensions, path: path)
+        return (dimensions, elements)
+    }
+
+    /// Up to `count` inflated bytes (fewer only when the stream ends).
+    private static func inflated(count: Int, from inflater: GzipInflater) throws -> [UInt8] {
+        try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            initialized = try inflater.read(into: UnsafeMutableRawBufferPointer(buffer))
+        }
+    }
+
+    /// Checks the magic number, element type and rank of `header` (the first bytes of the file, as many as a
+    /// header of `expectedRank` takes, or fewer when the file is shorter) and returns the dimensions.
+    static func parseHeader(_ header: [UInt8], path: String, expectedRank: Int, kind: String) throws -> [Int] {
+        let expectedMagic = hex(UInt32(0x800 | expectedRank), digits: 8)
+        guard header.count >= 4 else {
+            throw DatasetError.malformedFile(
+                path: path, reason: "is \(header.count) bytes long, too short for the IDX magic number \(expectedMagic)")
+        }
+        let magic = header[0..<4].reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }
+        guard header[0] == 0, header[1] == 0 else {
             throw DatasetError.malformedFile(
                 path: path, reason: "magic number \(hex(magic, digits: 8)) is not an IDX header, expected \(expectedMagic) (\(kind) file)")
         }
-        guard bytes[2] == unsignedByteType else {
+        guard header[2] == unsignedByteType else {
             throw DatasetError.malformedFile(
-                path: path, reason: "IDX element type \(hex(UInt32(bytes[2]), digits: 2)), expected 0x08 (unsigned byte); magic \(hex(magic, digits: 8)), expected \(expectedMagic)")
+                path: path, reason: "IDX element type \(hex(UInt32(header[2]), digits: 2)), expected 0x08 (unsigned byte); magic \(hex(magic, digits: 8)), expected \(expectedMagic)")
         }
-        guard Int(bytes[3]) == expectedRank else {
+        guard Int(header[3]) == expectedRank else {
             throw DatasetError.malformedFile(
-                path: path, reason: "IDX data has \(bytes[3]) dimensions, expected \(expectedRank) for a \(kind) file (magic \(expectedMagic))")
+                path: path, reason: "IDX data has \(header[3]) dimensions, expected \(expectedRank) for a \(kind) file (magic \(expectedMagic))")
         }
         let headerSize = 4 + 4 * expectedRank
-        guard bytes.count >= headerSize else {
+        guard header.count >= headerSize else {
             throw DatasetError.malformedFile(
-                path: path, reason: "truncated header: \(bytes.count) bytes, expected at least \(headerSize)")
+                path: path, reason: "truncated header: \(header.count) bytes, expected at least \(headerSize)")
         }
-        var dimensions = [Int]()
-        for dimension in 0..<expectedRank {
+        return (0..<expectedRank).map { dimension in
             let start = 4 + 4 * dimension
-            dimensions.append(Int(bytes[start..<start + 4].reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }))
+            return Int(header[start..<start + 4].reduce(UInt32(0)) { ($0 << 8) | UInt32($1) })
         }
-        // Dimensions are u32 each; on 64-bit Int their product of three cannot overflow.
-        let elementCount = dimensions.reduce(1, *)
-        let available = bytes.count - headerSize
-        guard available >= elementCount else {
+    }
+
+    /// The product of the dimensions, refused when it overflows or exceeds ``maximumElementCount``.
+    static func checkedElementCount(_ dimensions: [Int], path: String) throws -> Int {
+        // Three u32 dimensions can multiply past 2^63; an empty dimension makes the file empty whatever the others are.
+        var count = dimensions.contains(0) ? 0 : 1
+        var overflow = false
+        for dimension in dimensions where count != 0 && !overflow {
+            (count, overflow) = count.multipliedReportingOverflow(by: dimension)
+        }
+        guard !overflow, count <= maximumElementCount else {
             throw DatasetError.malformedFile(
                 path: path,
-                reason: "truncated data: header \(describeShape(dimensions)) needs \(elementCount) bytes after the header, found \(available)")
+                reason: "header \(describeShape(dimensions)) declares \(overflow ? "more than 2^63" : String(count)) elements, above the limit of \(maximumElementCount) per file")
         }
-        guard available == elementCount else {
+        return count
+    }
+
+    /// Throws unless exactly `needed` payload bytes are `available`, saying which way the file is wrong.
+    static func checkPayloadSize(available: Int, needed: Int, dimensions: [Int], path: String) throws {
+        if available < needed {
             throw DatasetError.malformedFile(
                 path: path,
-                reason: "\(available - elementCount) unexpected bytes after the data: header \(describeShape(dimensions)) needs exactly \(elementCount)")
+                reason: "truncated data: header \(describeShape(dimensions)) needs \(needed) bytes after the header, found \(max(0, available))")
         }
-        return (dimensions, headerSize..<bytes.count)
+        if available > needed {
+            throw DatasetError.malformedFile(
+                path: path,
+                reason: "\(available - needed) unexpected bytes after the data: header \(describeShape(dimensions)) needs exactly \(needed)")
+        }
     }
 }
 

@@ -133,8 +133,12 @@ public struct DatasetSplits: Equatable, Sendable {
     /// - Parameters:
     ///   - train: the training set.
     ///   - test: the test set, with the same image shape and class count.
-    /// - Throws: `DatasetError.invalidArgument` when the two sets do not describe the same task.
+    /// - Throws: `DatasetError.invalidArgument` when either set is empty (training on nothing, or an accuracy
+    ///   "on 0 images", means nothing) or the two sets do not describe the same task.
     public init(train: LabeledImages, test: LabeledImages) throws {
+        for (role, set) in [("training", train), ("test", test)] where set.count == 0 {
+            throw DatasetError.invalidArgument("the \(role) set \(set.name) holds 0 images; expected at least one")
+        }
         guard train.imageShape == test.imageShape, train.classCount == test.classCount else {
             throw DatasetError.invalidArgument(
                 "\(train.name) has images \(describeShape(train.imageShape)) and \(train.classCount) classes but \(test.name) has \(describeShape(test.imageShape)) and \(test.classCount); expected the same")

@@ -126,14 +126,16 @@ public struct Comparison {
         var failures: [RunFailure] = []
         var dataDigest = record.dataSHA256
         for (seedIndex, seed) in experiment.seeds.enumerated() {
-            if seedDependentData && seedIndex > 0 {
-                data = try load(seed)
-                dataDigest = RunDigest.data(data)
-            }
             let seedNote = experiment.seeds.count > 1 ? " (seed \(seed), \(seedIndex + 1) of \(experiment.seeds.count))" : " (seed \(seed))"
             let dense: [String: Tensor], denseRecord: DenseResult
             do {
-                if seedIndex > 0 && seedDependentData { try runner.validateModelFit(experiment, data: data) }
+                // A seed's own data (the synthetic task) is part of what its dense model needs: a seed whose data
+                // cannot be made fails like its pretraining, and the other seeds go on.
+                if seedDependentData && seedIndex > 0 {
+                    data = try load(seed)
+                    dataDigest = RunDigest.data(data)
+                    try runner.validateModelFit(experiment, data: data)
+                }
                 (dense, denseRecord) = try runner.loadOrTrainDense(experiment, data: data, seed: seed,
                                                                    cache: experiment.denseWeights == nil ? denseCacheURL(seed: seed) : nil)
             } catch {

@@ -124,7 +124,7 @@ public struct ExperimentRunner {
                 reporter.note("the dense cache \(cache.path) was made by a different setup (\(differing.joined(separator: ", ")) differ); training again")
                 return false
             }
-            try model.loadStateDict(file.floatTensors())
+            try model.loadStateDict(file.weightTensors())
             return true
         } catch {
             reporter.note("the dense cache \(cache.path) cannot be used (\(error)); training again")

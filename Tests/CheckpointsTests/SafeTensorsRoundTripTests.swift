@@ -21,10 +21,14 @@ import TensorEngine
         #expect(file.metadata == ["model": "mlp", "epoch": "3"])
         #expect(file.names == ["bn.num_batches_tracked", "empty", "fc1.bias", "fc1.weight"])
         #expect(file.tensors.values.allSatisfy { $0.dtype == .f32 })
-        let read = try SafeTensors.readFloatTensors(from: url)
+        let read = file.floatTensors()
         #expect(read == weights)
-        // Bit-exact, including the sign of zero and a subnormal.
+        // Bit-exact, including the sign of zero, an infinity and a subnormal.
         #expect(read["fc1.bias"]!.scalars.map(\.bitPattern) == weights["fc1.bias"]!.scalars.map(\.bitPattern))
+        // As weights, the infinity is refused by name and position.
+        let error = try #require(throws: CheckpointError.self) { try SafeTensors.readFloatTensors(from: url) }
+        #expect(error.kind == .nonFiniteValue)
+        #expect(error.detail.contains("'fc1.bias' holds inf at element 2"), "\(error.detail)")
         #expect(try folder.contents() == ["weights.safetensors"])
     }
 

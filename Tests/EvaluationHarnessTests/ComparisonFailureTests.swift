@@ -158,10 +158,9 @@ struct ComparisonFailureTests {
             var comparison = Comparison(experiment: experiment, registry: Self.registry(control),
                                         outputDirectory: root.appendingPathComponent("out"))
             comparison.loadData = { seed in
-                // Seed 1 has no training images: its dense pretraining cannot but fail.
-                var data = try DatasetSplits.synthetic(seed: seed, trainCount: 128, testCount: 64).standardized().splits
-                if seed == 1 { data = try DatasetSplits(train: data.train.prefix(0), test: data.test) }
-                return data
+                // Seed 1 has no training images (refused when its splits are made): its dense model cannot be made.
+                let data = try DatasetSplits.synthetic(seed: seed, trainCount: 128, testCount: 64).standardized().splits
+                return seed == 1 ? try DatasetSplits(train: data.train.prefix(0), test: data.test) : data
             }
             let outcome = Result { try comparison.run().report }
             guard case .success(let report) = outcome else { Issue.record("\(outcome)"); return }

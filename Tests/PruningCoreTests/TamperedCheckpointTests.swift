@@ -122,7 +122,7 @@ struct TamperedCheckpointTests {
             let (data, dense) = try Self.killedRun(in: directory)
             try Self.editTensors(in: directory) { $0["model.fc1.weight"]!.scalars[7] = value }
             let text = Self.resumeError(in: directory, data: data, dense: dense)
-            #expect(text.contains("tensor model.fc1.weight holds \(value) at element 7; a checkpoint holds finite values only"), "\(text)")
+            #expect(text.contains("tensor 'model.fc1.weight' holds \(value) at element 7"), "\(text)")
         }
     }
 

@@ -175,7 +175,7 @@ struct ExitCodeTests {
                 let error = try Self.error(arguments)
                 let message = ShearsCommand.message(for: error)
                 #expect(message.contains(culprit), "\(message)")
-                #expect(message.contains("it is a folder") || message.contains("no such file"), "\(message)")
+                #expect(message.contains("is a folder") || message.contains("no such file"), "\(message)")
                 Self.expectPlain(message)
                 #expect(ShearsCommand.exitCode(for: error) == 2, "\(message)")
             }

@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 import PruningCore
 import Yams
@@ -46,29 +47,38 @@ public enum ExperimentFile {
         }
     }
 
+    /// The largest experiment file read, in bytes (1 MiB): real ones are well under a kilobyte.
+    public static let maximumSize = 1 << 20
+
+    /// The deepest nesting of lists and mappings an experiment file may have (real ones nest about five deep).
+    public static let maximumDepth = 64
+
     /// Reads and decodes an experiment file.
+    ///
+    /// The file's type and size are checked before it is read (a folder, a FIFO or a file above
+    /// ``maximumSize`` is refused unread); then the checks of ``decode(_:format:source:)`` apply.
     /// - Parameter url: A `.json`, `.yaml` or `.yml` file.
     /// - Throws: ``ExperimentFileError`` naming the file and the field at fault.
     public static func load(from url: URL) throws -> Experiment {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ExperimentFileError(file: url.path, field: "", detail: "cannot be read (\(error.localizedDescription))")
-        }
-        return try decode(data, format: Format(path: url.path), source: url.path)
+        try decode(readContents(of: url), format: Format(path: url.path), source: url.path)
     }
 
     /// Decodes an experiment from file contents.
+    ///
+    /// Before any parser sees the text it is checked for size (at most ``maximumSize`` bytes) and nesting (at
+    /// most ``maximumDepth`` levels); a key given twice in one mapping is refused with its line, and malformed
+    /// JSON is reported with its line and column.
     /// - Parameters:
     ///   - data: The contents (UTF-8).
     ///   - format: JSON or YAML.
     ///   - source: The name errors give for the contents.
     /// - Throws: ``ExperimentFileError`` naming the field at fault.
     public static func decode(_ data: Data, format: Format, source: String = "<text>") throws -> Experiment {
+        guard data.count <= maximumSize else { throw tooLarge(data.count, source: source) }
         do {
             switch format {
             case .json:
+                try checkJSONStructure(data, source: source)
                 return try JSONDecoder().decode(Experiment.self, from: data)
             case .yaml:
                 guard let text = String(data: data, encoding: .utf8) else {
@@ -78,6 +88,7 @@ public enum ExperimentFile {
                     // An empty file is the all-defaults experiment, the same as `{}`.
                     return try YAMLDecoder().decode(Experiment.self, from: "{}")
                 }
+                try checkYAMLStructure(text, source: source)
                 return try YAMLDecoder().decode(Experiment.self, from: text)
             }
         } catch let error as ExperimentFileError {
@@ -86,6 +97,47 @@ public enum ExperimentFile {
             throw describe(error, source: source, format: format, contents: data)
         } catch {
             throw ExperimentFileError(file: source, field: "", detail: "is not valid \(format.rawValue.uppercased()): \(error)")
+        }
+    }
+
+    /// Refuses JSON text that is malformed (with its line and column), nests deeper than ``maximumDepth`` or
+    /// gives a field twice, before Foundation's parser (which would keep one of the two) sees it.
+    static func checkJSONStructure(_ data: Data, source: String) throws {
+        do {
+            try JSONText.check(data, maximumDepth: maximumDepth)
+        } catch let error as JSONTextError {
+            switch error.kind {
+            case .syntax:
+                throw ExperimentFileError(file: source, field: "", detail: "is not valid JSON: \(error)")
+            case .tooDeep:
+                throw ExperimentFileError(file: source, field: "",
+                                          detail: "nests lists and mappings more than \(maximumDepth) deep (line \(error.line), column \(error.column)); expected a flat settings file")
+            case .duplicateKey:
+                let key = error.key ?? ""
+                throw ExperimentFileError(file: source, field: error.path.isEmpty ? key : error.path + "." + key,
+                                          detail: "is given twice (the second time on line \(error.line), column \(error.column)); expected each field once")
+            }
+        }
+    }
+
+    /// Refuses YAML text that nests deeper than ``maximumDepth`` (before Yams, which recurses per level, sees
+    /// it), that is malformed, or whose mappings give a key twice (Yams would keep the last).
+    static func checkYAMLStructure(_ text: String, source: String) throws {
+        if let (line, column) = YAMLStructureChecks.firstCollectionTooDeep(text, limit: maximumDepth) {
+            throw ExperimentFileError(file: source, field: "",
+                                      detail: "nests lists and mappings more than \(maximumDepth) deep (line \(line), column \(column)); expected a flat settings file")
+        }
+        guard let root = try Yams.compose(yaml: text) else { return }
+        do {
+            try YAMLStructureChecks.checkDuplicateKeys(root)
+        } catch let duplicate as YAMLStructureChecks.DuplicateKey {
+            let lines = [duplicate.firstLine, duplicate.line].compactMap { $0 }.map(String.init)
+            let place = lines.count == 2 ? " (lines \(lines[0]) and \(lines[1]))" : ""
+            throw ExperimentFileError(file: source, field: duplicate.path.isEmpty ? duplicate.key : duplicate.path + "." + duplicate.key,
+                                      detail: "is given twice\(place); expected each field once")
+        } catch is YAMLStructureChecks.TooManyNodes {
+            throw ExperimentFileError(file: source, field: "",
+                                      detail: "expands (through YAML aliases) to more than \(YAMLStructureChecks.maximumVisitedNodes) values; expected a plain settings file")
         }
     }
 

@@ -58,12 +58,8 @@ struct RunCheckpoint: Codable {
         guard FileManager.default.fileExists(atPath: tensorURL.path) else {
             throw PruningError.invalidState("\(jsonURL.path) names the tensor file \(checkpoint.tensorFile), which is missing from \(directory.path)")
         }
+        // The weights reader refuses non-float dtypes and non-finite values, naming the tensor and the element.
         let tensors = try SafeTensors.readFloatTensors(from: tensorURL)
-        for name in tensors.keys.sorted() {
-            if let index = tensors[name]!.scalars.firstIndex(where: { !$0.isFinite }) {
-                throw PruningError.invalidState("\(tensorURL.path): tensor \(name) holds \(tensors[name]!.scalars[index]) at element \(index); a checkpoint holds finite values only")
-            }
-        }
         return (checkpoint, tensors)
     }
 
