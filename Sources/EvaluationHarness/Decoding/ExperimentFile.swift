@@ -128,6 +128,11 @@ public enum ExperimentFile {
                                       detail: "nests lists and mappings more than \(maximumDepth) deep (line \(line), column \(column)); expected a flat settings file")
         }
         guard let root = try Yams.compose(yaml: text) else { return }
+        guard root.mapping != nil else {
+            let found = root.sequence != nil ? "a list" : "a single value"
+            throw ExperimentFileError(file: source, field: "",
+                                      detail: "holds \(found) at the top; expected a mapping of settings such as `model: lenet5`")
+        }
         do {
             try YAMLStructureChecks.checkDuplicateKeys(root)
         } catch let duplicate as YAMLStructureChecks.DuplicateKey {
