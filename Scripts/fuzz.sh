@@ -3,10 +3,13 @@
 # targets' testable imports work), writes the seed corpora and runs one target or all of them, one at a time.
 #
 # Usage: Scripts/fuzz.sh TARGET|all [--runs N | --seconds S] [--no-build] [-- LIBFUZZER_FLAGS...]
+#        Scripts/fuzz.sh TARGET --reproduce FILE... [--no-build]
 #   TARGET      idx, cifar, safetensors, experiment or checkpoint (the `fuzz-` prefix is optional)
 #   --runs N    stop after N executions (libFuzzer -runs)
 #   --seconds S stop after S seconds (libFuzzer -max_total_time); the default is --seconds 60
 #   --no-build  use the binaries of the last build
+#   --reproduce run the target once on each FILE and say whether it was accepted, refused (with the error) or
+#               crashed (with the runtime failure and the top of the stack)
 #
 # Each input gets at most 10 s (-timeout) and the process 2 GB (-rss_limit_mb, -malloc_limit_mb), so a hang or
 # an unbounded allocation is a finding like a crash. Thrown errors are not findings. The corpus lives in
@@ -20,15 +23,19 @@ swift="${SWIFT:-swift}"
 fuzz="$root/Fuzz"
 all_targets=(idx cifar safetensors experiment checkpoint)
 
-usage() { sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 selection="$1"; shift
 limit=(-max_total_time=60)
 build=1
 extra=()
+reproduce=()
 while [ $# -gt 0 ]; do
     case "$1" in
+        --reproduce) shift
+            while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do reproduce+=("$1"); shift; done
+            [ ${#reproduce[@]} -gt 0 ] || usage ;;
         --runs) [ $# -ge 2 ] || usage; limit=(-runs="$2"); shift 2 ;;
         --seconds) [ $# -ge 2 ] || usage; limit=(-max_total_time="$2"); shift 2 ;;
         --no-build) build=0; shift ;;
@@ -64,6 +71,39 @@ if [ "$build" = 1 ]; then
 fi
 bin="$("$swift" build "${build_flags[@]}" --show-bin-path)" || exit 2
 
+# Foundation leaks a little on some failed reads; leaks are not what these targets look for.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+# Swift's own crash backtracer fights the sanitizer's signal handling; libFuzzer's report names the Swift
+# runtime failure ("arithmetic overflow", "Index out of range") and prints the stack itself.
+export SWIFT_BACKTRACE=enable=no
+
+# The failure line and the top of the crashing stack of a libFuzzer log, without libFuzzer's and the
+# sanitizer's own frames, demangled.
+crash_report() {
+    grep -E "^(==[0-9]+== ?ERROR|SUMMARY: |Fatal error)" "$1" | head -5
+    grep -E "^ +#[0-9]+ 0x" "$1" | grep -vE "compiler-rt|libc\.so|fuzzer::|__sanitizer" | head -12 \
+        | "$swift" demangle --simplified
+}
+
+if [ ${#reproduce[@]} -gt 0 ]; then
+    [ ${#targets[@]} -eq 1 ] || { echo "fuzz.sh: --reproduce needs one target, not all" >&2; exit 2; }
+    status=0
+    for file in "${reproduce[@]}"; do
+        echo "== $file"
+        log="$(mktemp)"
+        if SHEARS_FUZZ_VERBOSE=1 "$bin/fuzz-${targets[0]}" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+            -detect_leaks=0 "$file" >"$log" 2>&1; then
+            grep -E "^(accepted|refused: )" "$log"
+        else
+            status=1
+            echo "CRASHED:"
+            crash_report "$log"
+        fi
+        rm -f "$log"
+    done
+    exit "$status"
+fi
+
 command -v python3 >/dev/null || { echo "fuzz.sh: python3 is needed to write the seed corpora" >&2; exit 2; }
 python3 "$fuzz/make_seeds.py" "$fuzz/.corpus" "$root" || exit 2
 
@@ -75,12 +115,6 @@ max_len() {
         *) echo 4096 ;;
     esac
 }
-
-# Foundation leaks a little on some failed reads; leaks are not what these targets look for.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-# Swift's own crash backtracer fights the sanitizer's signal handling; libFuzzer's report names the Swift
-# runtime failure ("arithmetic overflow", "Index out of range") and prints the stack itself.
-export SWIFT_BACKTRACE=enable=no
 
 failed=()
 summary=()
@@ -107,10 +141,7 @@ for target in "${targets[@]}"; do
         failed+=("$name")
         summary+=("$name: FOUND A PROBLEM after ${runs:-?} runs (exit $status)")
         echo "!! $name: libFuzzer stopped with status $status; the report:"
-        grep -E "^(==[0-9]+== ?ERROR|SUMMARY: |Fatal error)" "$log" | head -5
-        # The top of the crashing stack without libFuzzer's and the sanitizer's own frames, demangled.
-        grep -E "^ +#[0-9]+ 0x" "$log" | grep -vE "compiler-rt|libc\.so|fuzzer::|__sanitizer" | head -12 \
-            | "$swift" demangle --simplified
+        crash_report "$log"
         for file in $new; do echo "!! crashing input: $artifacts/$file"; done
         echo "!! full log: $log"
     else
