@@ -96,6 +96,7 @@ def safetensors_seeds():
         ]),
         "empty-and-scalar": safetensors([
             ("empty", "F32", [0, 4], b""),
+            ("empty-last", "U8", [3, 0], b""),
             ("scalar", "F32", [], floats(1)),
         ]),
         "masks": safetensors([

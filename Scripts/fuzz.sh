@@ -136,6 +136,12 @@ for target in "${targets[@]}"; do
     grep -E "^Done [0-9]+ runs|^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)" "$log"
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
+    if [ -z "$runs" ]; then
+        # -fork mode prints no stat:: lines; its last status line "#N: cov: ... time: Ss" has the count.
+        runs="$(sed -nE 's/^#([0-9]+): cov:.*/\1/p' "$log" | tail -1)"
+        seconds="$(sed -nE 's/^#[0-9]+: cov:.* time: ([0-9]+)s.*/\1/p' "$log" | tail -1)"
+        [ -n "$runs" ] && [ -n "$seconds" ] && [ "$seconds" -gt 0 ] && rate=$((runs / seconds))
+    fi
     new="$(comm -13 <(echo "$before") <(ls "$artifacts" | grep -v '^last-run.log$' | sort))"
     if [ "$status" -ne 0 ] || [ -n "$new" ]; then
         failed+=("$name")
