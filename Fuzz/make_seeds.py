@@ -96,7 +96,7 @@ def safetensors_seeds():
         ]),
         "empty-and-scalar": safetensors([
             ("empty", "F32", [0, 4], b""),
-            ("empty-last", "U8", [3, 0], b""),
+            ("empty-last", "U8", [3, 4, 0], b""),
             ("scalar", "F32", [], floats(1)),
         ]),
         "masks": safetensors([
@@ -183,7 +183,7 @@ def checkpoint_seeds():
     retraining = dict(checkpoint, phase="retraining", epochsDone=0)
 
     def framed(document, tensor_file):
-        text = json.dumps(document, indent=1).encode()
+        text = json.dumps(document, separators=(",", ":")).encode()
         return struct.pack("<I", len(text)) + text + tensor_file
 
     return {
