@@ -7,13 +7,15 @@ import PackageDescription
 /// which works because `Scripts/fuzz.sh` builds in the debug configuration (testability on).
 let languageMode: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
-/// One executable per parser; each file defines `LLVMFuzzerTestOneInput` and libFuzzer supplies `main`.
+/// One executable per parser: its file defines `LLVMFuzzerTestOneInput` and a `@main` that starts libFuzzer's
+/// driver with it (`FuzzDriver`).
 func fuzzer(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
     .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies, swiftSettings: languageMode)
 }
 
 let package = Package(
     name: "ShearsFuzz",
+    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fuzz-idx", targets: ["fuzz-idx"]),
         .executable(name: "fuzz-cifar", targets: ["fuzz-cifar"]),
