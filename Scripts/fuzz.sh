@@ -148,7 +148,11 @@ for target in "${targets[@]}"; do
         summary+=("$name: FOUND A PROBLEM after ${runs:-?} runs (exit $status)")
         echo "!! $name: libFuzzer stopped with status $status; the report:"
         crash_report "$log"
-        for file in $new; do echo "!! crashing input: $artifacts/$file"; done
+        for file in $new; do
+            echo "!! crashing input: $artifacts/$file"
+            # CI machines vanish with their files: small inputs go into the log too (base64 -d to restore).
+            [ "$(wc -c <"$artifacts/$file")" -le 4096 ] && echo "!!   base64: $(base64 -w0 "$artifacts/$file")"
+        done
         echo "!! full log: $log"
     else
         summary+=("$name: no crash in ${runs:-?} runs (${rate:-?} exec/s)")
