@@ -1,0 +1,2 @@
+#include "gzip_for_fuzz.h"
+#include "libfuzzer_driver.h"
