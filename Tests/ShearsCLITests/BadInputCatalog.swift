@@ -328,7 +328,7 @@ enum BadInputCatalog {
         },
         BadInput(kind: "experiment", label: "JSON that is not an object", exitCode: 2) { box in
             let path = try box.write("list.json", text: "[\"model\", \"mlp\"]")
-            return (compare(box, experiment: path), [path])
+            return (compare(box, experiment: path), [path, "a list", "expected a mapping"])
         },
     ]
 

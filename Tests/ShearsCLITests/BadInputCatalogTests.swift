@@ -21,7 +21,6 @@ struct BadInputCatalogTests {
             let (arguments, fragments) = try input.prepare(box)
             let before = box.snapshotOutsideTheRun()
             let (code, message) = CLI.failure(arguments)
-            print("CATALOG \(input) => \(code): \(message)")
             #expect(code == input.exitCode, "exit \(code), message: \(message)")
             for fragment in fragments {
                 #expect(message.contains(fragment), "'\(fragment)' missing from: \(message)")

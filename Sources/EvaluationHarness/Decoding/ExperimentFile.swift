@@ -79,6 +79,10 @@ public enum ExperimentFile {
             switch format {
             case .json:
                 try checkJSONStructure(data, source: source)
+                // The text is valid JSON, so its first non-blank byte says what the top level is.
+                if let first = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first != UInt8(ascii: "{") {
+                    throw notAMapping(found: first == UInt8(ascii: "[") ? "a list" : "a single value", source: source)
+                }
                 return try JSONDecoder().decode(Experiment.self, from: data)
             case .yaml:
                 guard let text = String(data: data, encoding: .utf8) else {
@@ -98,6 +102,11 @@ public enum ExperimentFile {
         } catch {
             throw ExperimentFileError(file: source, field: "", detail: "is not valid \(format.rawValue.uppercased()): \(error)")
         }
+    }
+
+    /// The error for a file whose top level is not a mapping of settings.
+    static func notAMapping(found: String, source: String) -> ExperimentFileError {
+        ExperimentFileError(file: source, field: "", detail: "holds \(found) at the top; expected a mapping of settings such as `model: lenet5`")
     }
 
     /// Refuses JSON text that is malformed (with its line and column), nests deeper than ``maximumDepth`` or
@@ -128,11 +137,7 @@ public enum ExperimentFile {
                                       detail: "nests lists and mappings more than \(maximumDepth) deep (line \(line), column \(column)); expected a flat settings file")
         }
         guard let root = try Yams.compose(yaml: text) else { return }
-        guard root.mapping != nil else {
-            let found = root.sequence != nil ? "a list" : "a single value"
-            throw ExperimentFileError(file: source, field: "",
-                                      detail: "holds \(found) at the top; expected a mapping of settings such as `model: lenet5`")
-        }
+        guard root.mapping != nil else { throw notAMapping(found: root.sequence != nil ? "a list" : "a single value", source: source) }
         do {
             try YAMLStructureChecks.checkDuplicateKeys(root)
         } catch let duplicate as YAMLStructureChecks.DuplicateKey {
