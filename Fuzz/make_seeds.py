@@ -2,7 +2,8 @@
 """Writes small valid seed inputs for every fuzz target (Fuzz/README.md describes each target's input layout).
 
 Usage: make_seeds.py CORPUS_ROOT [REPOSITORY_ROOT]
-Creates CORPUS_ROOT/<target>/seed-*; existing files are overwritten, inputs libFuzzer added are kept.
+Creates CORPUS_ROOT/<target>/seeds/seed-*; existing seeds are overwritten and stale ones removed, inputs libFuzzer
+added (found/) are kept.
 Only the Python 3 standard library is used, so the seeds need no build and no binary file lives in git.
 """
 import gzip
@@ -33,7 +34,8 @@ def idx_seeds():
         return bytes([mode]) + struct.pack("<H", len(image_file)) + image_file + label_file
 
     return {
-        # byte 0: bits 0-1 choose images (0), labels (1) or a pair (2); bit 2 asks the harness to gzip.
+        # byte 0: bits 0-1 choose images (0), labels (1), a pair (2) or a bare gzip stream (3); bit 2 asks the
+        # harness to gzip (with 3: a round trip through zlib and Gzip.inflate).
         "images-raw": b"\x00" + images,
         "images-28x28-raw": b"\x00" + square,
         "images-harness-gzip": b"\x04" + images,
@@ -45,7 +47,13 @@ def idx_seeds():
         "pair-raw": pair(0x02, images, labels),
         "pair-harness-gzip": pair(0x06, images, labels),
         "pair-gzip-streams": pair(0x02, gz(square), gz(one_label)),
+        "gzip-stream": b"\x03" + gz(square),
+        "gzip-two-members": b"\x03" + gz(images[:9]) + gz(images[9:]),
+        "gzip-round-trip": b"\x07" + images,
     }
+
+
+CIFAR_RECORD = 1 + 3 * 32 * 32
 
 
 def cifar_record(label, start):
@@ -54,10 +62,13 @@ def cifar_record(label, start):
 
 def cifar_seeds():
     return {
-        # byte 0: even = one batch file, odd = the whole folder loader with six copies of the batch.
+        # byte 0: even = one batch file; odd = a training and a test batch (2-byte little-endian length of the
+        # training batch first) paired into splits.
         "one-record": b"\x00" + cifar_record(3, 0),
         "two-records": b"\x00" + cifar_record(0, 1) + cifar_record(9, 200),
-        "folder-one-record": b"\x01" + cifar_record(7, 5),
+        "pair": b"\x01" + struct.pack("<H", CIFAR_RECORD) + cifar_record(7, 5) + cifar_record(2, 9),
+        "pair-two-train-records": b"\x01" + struct.pack("<H", 2 * CIFAR_RECORD) + cifar_record(1, 3)
+                                  + cifar_record(4, 77) + cifar_record(8, 0),
     }
 
 
@@ -209,6 +220,10 @@ def main():
     for target, seeds in targets.items():
         folder = os.path.join(root, target, "seeds")
         os.makedirs(folder, exist_ok=True)
+        # Seeds an older version of this script wrote (a layout that changed) go; found/ is left alone.
+        for name in os.listdir(folder):
+            if name.startswith("seed-") and name[len("seed-"):] not in seeds:
+                os.remove(os.path.join(folder, name))
         for name, content in seeds.items():
             with open(os.path.join(folder, "seed-" + name), "wb") as handle:
                 handle.write(content)

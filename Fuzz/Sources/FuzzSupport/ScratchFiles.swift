@@ -38,18 +38,6 @@ public enum ScratchFiles {
         return url
     }
 
-    /// Makes `name` a symbolic link to `target` (another name in the folder), once; later calls do nothing.
-    public static func link(_ name: String, to target: String) {
-        guard !linked.contains(name) else { return }
-        let path = directory.appendingPathComponent(name).path
-        unlink(path)
-        guard symlink(target, path) == 0 else { fatalError("fuzz harness: cannot link \(path) to \(target) (errno \(errno))") }
-        linked.insert(name)
-    }
-
-    /// The links already made (the fuzzer calls `link` for every input).
-    nonisolated(unsafe) private static var linked: Set<String> = []
-
     /// Removes `name` from the folder if it is there.
     public static func remove(_ name: String) {
         unlink(directory.appendingPathComponent(name).path)

@@ -1,33 +1,31 @@
-// Fuzz target: the CIFAR-10 binary reader.
+// Fuzz target: the CIFAR-10 binary reader, in memory.
 //
-// Input layout: byte 0 chooses the call, the rest is the content of a batch file (records of 1 label byte and
-// 3072 pixel bytes).
-//   even byte 0: one batch file read on its own (`readCIFARRecords`);
-//   odd byte 0:  the public loader `DatasetSplits.cifar10(directory:)` on a folder whose six batch files all
-//                hold the rest (symbolic links to one scratch file, so an input costs one write).
+// Input layout: byte 0 chooses the call, the rest is batch file content (records of 1 label byte and 3072
+// pixel bytes).
+//   even byte 0: one batch file (`CIFAR10.decodeBatch`);
+//   odd byte 0:  a training and a test batch paired as `DatasetSplits.cifar10(directory:)` pairs them (the rest
+//                starts with a 2-byte little-endian length of the training batch, the test batch follows it):
+//                both decoded, then `DatasetSplits(train:test:)`.
+import Datasets
 import Foundation
 import FuzzSupport
-@testable import Datasets
 
-/// The batch file names `cifar10(directory:)` reads.
-let batchNames = (1...5).map { "data_batch_\($0).bin" } + ["test_batch.bin"]
-
-/// The parser calls under test. Today's entry points read files; when a byte-level one exists only this
-/// function changes.
-func parseCIFAR(_ bytes: UnsafeBufferPointer<UInt8>, wholeFolder: Bool) throws {
-    let url = ScratchFiles.write(bytes, to: "batch.bin")
-    if wholeFolder {
-        for name in batchNames { ScratchFiles.link(name, to: "batch.bin") }
-        _ = try DatasetSplits.cifar10(directory: ScratchFiles.directory)
-    } else {
-        _ = try DatasetSplits.readCIFARRecords([url], name: "fuzz", missingHint: "")
+/// The parser calls under test.
+func parseCIFAR(_ bytes: UnsafeBufferPointer<UInt8>, pair: Bool) throws {
+    guard pair else {
+        _ = try CIFAR10.decodeBatch(Data(fuzz: bytes), name: "fuzz-batch.bin")
+        return
     }
+    let (trainBytes, testBytes) = FuzzInput.split(bytes, prefixBytes: 2)
+    let train = try CIFAR10.decodeBatch(Data(fuzz: trainBytes), name: "cifar10/train")
+    let test = try CIFAR10.decodeBatch(Data(fuzz: testBytes), name: "cifar10/test")
+    _ = try DatasetSplits(train: train, test: test)
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = FuzzInput(data, size)
-    fuzzOutcome { try parseCIFAR(input.afterMode, wholeFolder: input.mode & 1 == 1) }
+    fuzzOutcome { try parseCIFAR(input.afterMode, pair: input.mode & 1 == 1) }
     return 0
 }
 

@@ -1,62 +1,66 @@
-// Fuzz target: the IDX reader of the MNIST family, raw and gzipped.
+// Fuzz target: the IDX reader of the MNIST family, raw and gzipped, and the gzip inflater, all in memory.
 //
 // Input layout: byte 0 chooses the call, the rest is file content.
-//   bits 0-1 of byte 0: 0 or 3 = an image file (idx3), 1 = a label file (idx1),
-//                       2 = an image file and a label file read as a pair (the rest starts with a 2-byte
-//                           little-endian length of the image file, the labels follow it);
-//   bit 2 of byte 0:    the harness gzips each file before the reader sees it, so that the whole IDX header
+//   bits 0-1 of byte 0: 0 = an image file (idx3, `IDXFile.decodeImages`),
+//                       1 = a label file (idx1, `IDXFile.decodeLabels`),
+//                       2 = an image file and a label file, both decoded (the rest starts with a 2-byte
+//                           little-endian length of the image file, the labels follow it),
+//                       3 = a bare gzip stream (`Gzip.inflate`, at most 1 MB of output);
+//   bit 2 of byte 0:    the harness gzips each file before the decoder sees it, so that the whole IDX header
 //                       space is reachable behind gzip; without it the bytes go as they are (a raw IDX file, or
-//                       a gzip stream the fuzzer mutates directly).
+//                       a gzip stream the fuzzer mutates directly). With mode 3 this makes a round trip: the
+//                       inflated bytes must equal the input, or the harness traps.
 import CFuzzSupport
 import Datasets
 import Foundation
 import FuzzSupport
 
-/// The parser calls under test. Today's entry points read files; when byte-level ones exist
-/// (`IDXFile.decode(Data, name:)`) only this function changes.
-func parseIDX(images: UnsafeBufferPointer<UInt8>?, labels: UnsafeBufferPointer<UInt8>?) throws {
-    let imagesURL = images.map { ScratchFiles.write($0, to: "images.idx") }
-    let labelsURL = labels.map { ScratchFiles.write($0, to: "labels.idx") }
-    switch (imagesURL, labelsURL) {
-    case let (imagesURL?, labelsURL?):
-        _ = try IDXFile.readLabeledImages(images: imagesURL, labels: labelsURL, classCount: 10, name: "fuzz")
-    case let (imagesURL?, nil):
-        _ = try IDXFile.readImages(at: imagesURL)
-    case let (nil, labelsURL?):
-        _ = try IDXFile.readLabels(at: labelsURL)
-    case (nil, nil):
-        break
+/// The most bytes mode 3 lets `Gzip.inflate` produce (inputs are at most a few kilobytes; a gzip bomb stops here).
+let maximumInflated = 1 << 20
+
+/// The parser calls under test.
+func parseIDX(images: Data?, labels: Data?) throws {
+    if let images { _ = try IDXFile.decodeImages(images, name: "fuzz-images.idx") }
+    if let labels { _ = try IDXFile.decodeLabels(labels, name: "fuzz-labels.idx") }
+}
+
+/// `Gzip.inflate` on `stream`; when `original` is given (the harness compressed it into `stream`), the output
+/// must be exactly `original`.
+func inflateGzip(_ stream: Data, original: Data?) throws {
+    let output = try Gzip.inflate(stream, name: "fuzz.gz", maximumOutput: maximumInflated)
+    if let original {
+        precondition(output == original,
+                     "Gzip.inflate round trip: \(original.count) bytes compressed by zlib inflate to \(output.count) different bytes")
     }
 }
 
-/// `bytes` gzipped into a fresh buffer, handed to `body`.
-func withGzipped<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-    var output = [UInt8](repeating: 0, count: gzip_for_fuzz_bound(bytes.count))
-    let written = output.withUnsafeMutableBufferPointer { out in
-        gzip_for_fuzz(bytes.baseAddress, bytes.count, out.baseAddress, out.count)
+/// `bytes` gzipped by zlib.
+func gzipped(_ bytes: UnsafeBufferPointer<UInt8>) -> Data {
+    var output = Data(count: gzip_for_fuzz_bound(bytes.count))
+    let written = output.withUnsafeMutableBytes { out in
+        gzip_for_fuzz(bytes.baseAddress, bytes.count, out.bindMemory(to: UInt8.self).baseAddress, out.count)
     }
     precondition(written > 0, "fuzz harness: zlib could not compress \(bytes.count) bytes")
-    return try output.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<written])) }
+    output.count = written
+    return output
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = FuzzInput(data, size)
     let gzip = input.mode & 0b100 != 0
-    func maybeGzipped(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-        if gzip { try withGzipped(bytes, body) } else { try body(bytes) }
-    }
+    func file(_ bytes: UnsafeBufferPointer<UInt8>) -> Data { gzip ? gzipped(bytes) : Data(fuzz: bytes) }
     fuzzOutcome {
         switch input.mode & 0b11 {
+        case 0:
+            try parseIDX(images: file(input.afterMode), labels: nil)
         case 1:
-            try maybeGzipped(input.afterMode) { try parseIDX(images: nil, labels: $0) }
+            try parseIDX(images: nil, labels: file(input.afterMode))
         case 2:
             let (images, labels) = FuzzInput.split(input.afterMode, prefixBytes: 2)
-            try maybeGzipped(images) { images in
-                try maybeGzipped(labels) { labels in try parseIDX(images: images, labels: labels) }
-            }
+            try parseIDX(images: file(images), labels: file(labels))
         default:
-            try maybeGzipped(input.afterMode) { try parseIDX(images: $0, labels: nil) }
+            try inflateGzip(file(input.afterMode), original: gzip ? Data(fuzz: input.afterMode) : nil)
         }
     }
     return 0

@@ -1,15 +1,18 @@
 // Fuzz target: the safetensors decoder, in memory.
 //
 // Input layout: the whole input is a safetensors file (8-byte little-endian header length, JSON header, data).
-// An accepted file is also converted to Float tensors and checked as masks would be, as `readFloatTensors`
-// and `readMasks` do after decoding.
+// An accepted file then goes through what the two readers do after decoding: `weightTensors()` (the weights
+// reader, `readFloatTensors`: float conversion, dtype and finiteness checks) and, whether or not that refuses
+// the file, the mask reader's conversion of every tensor to Float and scan for values other than 0 and 1.
 import Checkpoints
 import Foundation
 import FuzzSupport
 
-/// The parser call under test (already byte-level: `SafeTensors.decode(Data)`).
+/// The parser calls under test (byte-level: `SafeTensors.decode(Data)`, then `weightTensors()`).
 func parseSafeTensors(_ bytes: UnsafeBufferPointer<UInt8>) throws {
     let file = try SafeTensors.decode(Data(fuzz: bytes), source: "fuzz.safetensors")
+    // The weights reader refuses integer tensors, so its error must not skip the mask pass below.
+    fuzzOutcome { _ = try file.weightTensors() }
     for name in file.names {
         let tensor = try file.tensor(named: name).floatTensor()
         // What readMasks does with each tensor: scan for values other than 0 and 1.
