@@ -164,7 +164,14 @@ struct CompareCommand: ParsableCommand {
             guard conflicting.isEmpty else {
                 throw ValidationError("--experiment \(experimentFile) describes the whole experiment; drop \(conflicting.joined(separator: ", ")) (only --out, --overwrite, --threads and --json combine with it)")
             }
-            return try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile))
+            let experiment = try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile))
+            do {
+                try experiment.validate(registry: BuiltInMethods.registry)
+            } catch {
+                // A value the file gives is the culprit: name the file, as its parse errors do.
+                throw ValidationError("experiment file \(experimentFile): \(ShearsCommand.message(for: error))")
+            }
+            return experiment
         }
 
         let registry = BuiltInMethods.registry

@@ -9,6 +9,22 @@ import Testing
 @Suite("Pipeline checkpoints and resume")
 struct PipelineResumeTests {
     /// Runs `method` from the dense state on a fresh model.
+    /// The run the refusal tests interrupt and resume: the fixture mlp at sparsity 0.7, two method epochs and one
+    /// retraining epoch.
+    static func standardRun() throws -> (DatasetSplits, [String: Tensor], SparsityConstraint, PipelineConfiguration) {
+        (try PipelineFixtures.data(), PipelineFixtures.state(of: PipelineFixtures.mlp()),
+         try SparsityConstraint.unstructured(sparsity: 0.7), PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1))
+    }
+
+    /// Runs ``standardRun()`` into `directory` and kills it after its first method epoch.
+    static func interruptStandardRun(in directory: URL) throws {
+        let (data, dense, constraint, configuration) = try standardRun()
+        #expect(throws: SimulatedKill.self) {
+            _ = try run(CountingMethod(), dense: dense, data: data, constraint: constraint,
+                        configuration: configuration, directory: directory, killAfter: ("method", 1))
+        }
+    }
+
     static func run(_ method: any PruningMethod, dense: [String: Tensor], data: DatasetSplits,
                     constraint: any Constraint, configuration: PipelineConfiguration, directory: URL? = nil,
                     resume: Bool = false, killAfter: (phase: String, epoch: Int)? = nil) throws -> (result: PruningRunResult, masks: MaskSet, state: [String: Tensor]) {
@@ -75,15 +91,9 @@ struct PipelineResumeTests {
 
     @Test("resume with other dense weights or other data is refused, naming the digest that differs")
     func otherWeightsOrDataRefused() throws {
-        let data = try PipelineFixtures.data()
-        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
-        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
-        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        let (data, dense, constraint, configuration) = try Self.standardRun()
         try withTemporaryDirectory { directory in
-            #expect(throws: SimulatedKill.self) {
-                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
-                                 configuration: configuration, directory: directory, killAfter: ("method", 1))
-            }
+            try Self.interruptStandardRun(in: directory)
             let otherDense = PipelineFixtures.state(of: PipelineFixtures.mlp(seed: 4))
             let weightsError = #expect(throws: PruningError.self) {
                 _ = try Self.run(CountingMethod(), dense: otherDense, data: data, constraint: constraint,
@@ -105,15 +115,9 @@ struct PipelineResumeTests {
 
     @Test("a checkpoint of another run is refused with an error that says so")
     func differentRunRefused() throws {
-        let data = try PipelineFixtures.data()
-        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
-        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
-        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        let (data, dense, constraint, configuration) = try Self.standardRun()
         try withTemporaryDirectory { directory in
-            #expect(throws: SimulatedKill.self) {
-                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
-                                 configuration: configuration, directory: directory, killAfter: ("method", 1))
-            }
+            try Self.interruptStandardRun(in: directory)
             func expectDifferentRun(_ error: PruningError?, sourceLocation: SourceLocation = #_sourceLocation) {
                 guard case .invalidState(let text)? = error else {
                     Issue.record("expected invalidState, got \(String(describing: error))", sourceLocation: sourceLocation)
@@ -145,10 +149,7 @@ struct PipelineResumeTests {
 
     @Test("a corrupt checkpoint.json gives an error naming the file")
     func corruptCheckpoint() throws {
-        let data = try PipelineFixtures.data()
-        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
-        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
-        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        let (data, dense, constraint, configuration) = try Self.standardRun()
         try withTemporaryDirectory { directory in
             let json = directory.appendingPathComponent("checkpoint.json")
             try Data("{ \"phase\": \"method\", \"epochsDone\": ".utf8).write(to: json)
@@ -166,15 +167,9 @@ struct PipelineResumeTests {
 
     @Test("a checkpoint whose tensor file is missing gives an error naming the file")
     func missingTensorFile() throws {
-        let data = try PipelineFixtures.data()
-        let dense = PipelineFixtures.state(of: PipelineFixtures.mlp())
-        let constraint = try SparsityConstraint.unstructured(sparsity: 0.7)
-        let configuration = PipelineFixtures.configuration(methodEpochs: 2, retrainEpochs: 1)
+        let (data, dense, constraint, configuration) = try Self.standardRun()
         try withTemporaryDirectory { directory in
-            #expect(throws: SimulatedKill.self) {
-                _ = try Self.run(CountingMethod(), dense: dense, data: data, constraint: constraint,
-                                 configuration: configuration, directory: directory, killAfter: ("method", 1))
-            }
+            try Self.interruptStandardRun(in: directory)
             let tensorFiles = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("state-") }
             #expect(tensorFiles == ["state-method-1.safetensors"])
             for name in tensorFiles { try FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }

@@ -41,6 +41,15 @@ enum BadInputCatalog {
         ["compare", "--experiment", experiment, "--out", box.out.path]
     }
 
+    /// `shears compare --experiment FILE` on a file holding `text`: refused with exit 2 and a message that names
+    /// the file and holds `fragments`.
+    static func experimentFile(_ label: String, _ name: String, _ text: String, naming fragments: [String]) -> BadInput {
+        BadInput(kind: "experiment", label: label, exitCode: 2) { box in
+            let path = try box.write(name, text: text)
+            return (compare(box, experiment: path), [path] + fragments)
+        }
+    }
+
     static let all: [BadInput] = flags + weights + data + experiments + folders
 
     // MARK: - Flags and values
@@ -282,54 +291,21 @@ enum BadInputCatalog {
             let path = box.fifo("experiment.yaml")
             return (compare(box, experiment: path), [path, "FIFO"])
         },
-        BadInput(kind: "experiment", label: "YAML nested 10,000 deep", exitCode: 2) { box in
-            let path = try box.write("deep.yaml", text: "model: " + String(repeating: "[", count: 10_000))
-            return (compare(box, experiment: path), [path, "64 deep"])
-        },
-        BadInput(kind: "experiment", label: "JSON nested 10,000 deep", exitCode: 2) { box in
-            let path = try box.write("deep.json", text: "{\"model\": " + String(repeating: "[", count: 10_000))
-            return (compare(box, experiment: path), [path, "64 deep"])
-        },
-        BadInput(kind: "experiment", label: "a YAML key given twice", exitCode: 2) { box in
-            let path = try box.write("twice.yaml", text: "model: mlp\ndataset: synthetic\nmodel: lenet5\n")
-            return (compare(box, experiment: path), [path, "model", "twice"])
-        },
-        BadInput(kind: "experiment", label: "a JSON key given twice", exitCode: 2) { box in
-            let path = try box.write("twice.json", text: "{\"model\": \"mlp\", \"model\": \"lenet5\"}")
-            return (compare(box, experiment: path), [path, "model", "twice"])
-        },
-        BadInput(kind: "experiment", label: "malformed JSON", exitCode: 2) { box in
-            let path = try box.write("broken.json", text: "{\n  \"model\": \"mlp\",\n  \"methods\": [\"slr\",]\n}\n")
-            return (compare(box, experiment: path), [path, "line 3"])
-        },
-        BadInput(kind: "experiment", label: "a misspelt field", exitCode: 2) { box in
-            let path = try box.write("typo.yaml", text: "model: mlp\ndatset: synthetic\n")
-            return (compare(box, experiment: path), [path, "datset"])
-        },
-        BadInput(kind: "experiment", label: "a file above 1 MiB", exitCode: 2) { box in
-            let path = try box.write("large.yaml", text: "model: mlp\n" + String(repeating: "# padding\n", count: 120_000))
-            return (compare(box, experiment: path), [path])
-        },
-        BadInput(kind: "experiment", label: "an unknown method", exitCode: 2) { box in
-            let path = try box.write("method.yaml", text: "model: mlp\ndataset: synthetic\nmethods: [slr, obs]\n")
-            return (compare(box, experiment: path), ["obs"])
-        },
-        BadInput(kind: "experiment", label: "a sparsity out of range", exitCode: 2) { box in
-            let path = try box.write("sparsity.yaml", text: "model: mlp\ndataset: synthetic\nconstraint: {sparsity: 1.5}\n")
-            return (compare(box, experiment: path), ["1.5"])
-        },
+        experimentFile("YAML nested 10,000 deep", "deep.yaml", "model: " + String(repeating: "[", count: 10_000), naming: ["64 deep"]),
+        experimentFile("JSON nested 10,000 deep", "deep.json", "{\"model\": " + String(repeating: "[", count: 10_000), naming: ["64 deep"]),
+        experimentFile("a YAML key given twice", "twice.yaml", "model: mlp\ndataset: synthetic\nmodel: lenet5\n", naming: ["model", "twice"]),
+        experimentFile("a JSON key given twice", "twice.json", "{\"model\": \"mlp\", \"model\": \"lenet5\"}", naming: ["model", "twice"]),
+        experimentFile("malformed JSON", "broken.json", "{\n  \"model\": \"mlp\",\n  \"methods\": [\"slr\",]\n}\n", naming: ["line 3"]),
+        experimentFile("a misspelt field", "typo.yaml", "model: mlp\ndatset: synthetic\n", naming: ["datset"]),
+        experimentFile("a file above 1 MiB", "large.yaml", "model: mlp\n" + String(repeating: "# padding\n", count: 120_000), naming: []),
+        experimentFile("an unknown method", "method.yaml", "model: mlp\ndataset: synthetic\nmethods: [slr, obs]\n", naming: ["obs"]),
+        experimentFile("a sparsity out of range", "sparsity.yaml", "model: mlp\ndataset: synthetic\nconstraint: {sparsity: 1.5}\n", naming: ["1.5"]),
         BadInput(kind: "experiment", label: "an experiment file with experiment flags", exitCode: 2) { box in
             let path = try box.write("ok.yaml", text: "model: mlp\ndataset: synthetic\n")
-            return (compare(box, experiment: path) + ["--sparsity", "0.5"], ["--sparsity"])
+            return (compare(box, experiment: path) + ["--sparsity", "0.5"], [path, "--sparsity"])
         },
-        BadInput(kind: "experiment", label: "YAML that is not a mapping", exitCode: 2) { box in
-            let path = try box.write("list.yaml", text: "- model\n- mlp\n")
-            return (compare(box, experiment: path), [path, "a list", "expected a mapping"])
-        },
-        BadInput(kind: "experiment", label: "JSON that is not an object", exitCode: 2) { box in
-            let path = try box.write("list.json", text: "[\"model\", \"mlp\"]")
-            return (compare(box, experiment: path), [path, "a list", "expected a mapping"])
-        },
+        experimentFile("YAML that is not a mapping", "list.yaml", "- model\n- mlp\n", naming: ["a list", "expected a mapping"]),
+        experimentFile("JSON that is not an object", "list.json", "[\"model\", \"mlp\"]", naming: ["a list", "expected a mapping"]),
     ]
 
     // MARK: - Output folders and resume

@@ -9,8 +9,8 @@ import FuzzSupport
 import TensorEngine
 @testable import PruningCore
 
-/// The parser call under test. Today's entry point reads a folder; when a byte-level one exists only this
-/// function changes.
+/// The parser call under test. `RunCheckpoint.load(from:)` reads a folder (the JSON names the tensor file to
+/// open next to it), so this target, unlike the others, goes through scratch files.
 func parseCheckpoint(json: UnsafeBufferPointer<UInt8>, tensors: UnsafeBufferPointer<UInt8>) throws {
     ScratchFiles.write(tensors, to: "state-1.safetensors")
     ScratchFiles.write(json, to: RunCheckpoint.fileName)
