@@ -10,7 +10,7 @@ import TensorEngine
 /// `settings.json`, the caller's own record of the run (see ``PruningPipeline/runSettings``). Each is written
 /// atomically and `checkpoint.json` last, so a kill at any moment leaves the previous complete checkpoint in force.
 struct RunCheckpoint: Codable {
-    enum Phase: String, Codable { case method, retraining }
+    typealias Phase = PipelinePhase
 
     /// The phase the next epoch belongs to, and how many of its epochs are done.
     var phase: Phase
