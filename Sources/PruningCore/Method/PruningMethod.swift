@@ -3,7 +3,7 @@ import TensorEngine
 
 /// A pruning algorithm, as hooks into the training loop of the method phase.
 ///
-/// The pipeline calls ``prepare(_:)`` once, then for every batch of every method-phase epoch adds ``penalty(_:)``
+/// A ``Pruner`` makes these calls, for ``PruningPipeline`` or for a training loop of one's own: it calls ``prepare(_:)`` once, then for every batch of every method-phase epoch adds ``penalty(_:)``
 /// to the loss, steps the optimizer and calls ``afterStep(_:)``; after each epoch it calls ``afterEpoch(_:)``.
 /// At the end, ``finalize(_:)`` returns the hard-pruned weights; the pipeline derives the masks (W ≠ 0),
 /// verifies them against the constraint and retrains with the masks fixed.

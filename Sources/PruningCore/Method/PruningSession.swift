@@ -3,7 +3,8 @@ import NeuralNetworks
 import TensorEngine
 
 /// What a method sees during the method phase: the model, the weights it prunes, the constraint, the data and
-/// ways to evaluate. The pipeline owns it; methods read and change the selected weights through it.
+/// ways to evaluate. Whoever runs the training loop creates it (``PruningPipeline``, or you with a ``Pruner``);
+/// methods read and change the selected weights through it.
 public final class PruningSession {
     /// The network being pruned.
     public let model: Model
@@ -21,14 +22,26 @@ public final class PruningSession {
     public let methodEpochs: Int
     /// Batch size for evaluation passes.
     public let evaluationBatchSize: Int
-    /// Training progress, advanced by the trainer.
+    /// Training progress in the method phase, advanced by ``Pruner/stepFinished()`` and
+    /// ``Pruner/epochFinished()``: the steps taken and, during an epoch and in its `afterEpoch`, that epoch's 0-based index.
     public internal(set) var progress: TrainingProgress
     /// Weights a method may start from instead of Π(W) (e.g. ADMM's and SLR's first Z from a layer-wise result).
     public var warmStart: [NamedTensor]?
     /// A generator for methods that draw random numbers; saved with the checkpoint.
     public var generator: SeededGenerator
 
-    /// Creates a session; the pipeline does this, tests may too.
+    /// Creates a session, for a ``Pruner`` (the pipeline makes its own).
+    /// - Parameters:
+    ///   - model: The network, with its dense weights.
+    ///   - parameters: The weights to prune (as `ParameterSelector.select(from:)` picks them).
+    ///   - constraint: The set the pruned weights must end in.
+    ///   - trainingData: The training data of the method phase.
+    ///   - lossData: The data whose mean loss is f(W) in the methods' Lagrangians (the training set or a subset).
+    ///   - lossDataDescription: What `lossData` is, in words.
+    ///   - methodEpochs: The epochs the method phase will take (0 for one-shot methods).
+    ///   - evaluationBatchSize: Batch size of evaluation passes.
+    ///   - stepsPerEpoch: Optimizer steps per epoch (batches per pass over the training data).
+    ///   - seed: Seeds ``generator``.
     public init(model: Model, parameters: [ParameterEntry], constraint: any Constraint, trainingData: LabeledImages,
                 lossData: LabeledImages, lossDataDescription: String, methodEpochs: Int,
                 evaluationBatchSize: Int = 1000, stepsPerEpoch: Int, seed: UInt64) {
