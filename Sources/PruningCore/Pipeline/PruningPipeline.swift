@@ -70,7 +70,7 @@ public struct PruningPipeline {
     /// The run's identity: the caller's facts, then every setting the pipeline sees, the dense starting tensors'
     /// SHA-256 and the data's (see ``RunDigest``).
     func runIdentity(method: any PruningMethod, constraint: any Constraint, parameters: [ParameterEntry],
-                             model: Model, data: DatasetSplits) -> RunIdentity {
+                     model: Model, data: DatasetSplits) -> RunIdentity {
         func json<T: Encodable>(_ value: T) -> String {
             (try? JSONEncoder.sorted.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
         }
