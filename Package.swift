@@ -4,7 +4,10 @@ import PackageDescription
 
 /// Every target compiles in Swift 5 language mode: the autograd graph is made of reference-type nodes that
 /// live on one thread, and Swift 6 mode would demand `Sendable` conformances that say nothing true about them.
-let languageMode: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+///
+/// `MemberImportVisibility`: a file sees the members of a module only when it imports that module, and every target
+/// declares each module it imports, so that nothing builds only because SwiftPM leaks transitive modules.
+let languageMode: [SwiftSetting] = [.swiftLanguageMode(.v5), .enableUpcomingFeature("MemberImportVisibility")]
 
 let package = Package(
     name: "Shears",
@@ -45,14 +48,14 @@ let package = Package(
 
         // Pruning: the core and one module per method. No method imports another method.
         .target(name: "PruningCore", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints"], swiftSettings: languageMode),
-        .target(name: "MagnitudePruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
-        .target(name: "ADMMPruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
-        .target(name: "SLRPruning", dependencies: ["PruningCore"], swiftSettings: languageMode),
-        .target(name: "LayerwisePruning", dependencies: ["PruningCore", "COpenBLAS"], swiftSettings: languageMode),
+        .target(name: "MagnitudePruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
+        .target(name: "ADMMPruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
+        .target(name: "SLRPruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
+        .target(name: "LayerwisePruning", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "COpenBLAS"], swiftSettings: languageMode),
         // new-pruning-method: targets above this line
 
         // Comparisons, the umbrella with the method registry, and the command line.
-        .target(name: "EvaluationHarness", dependencies: ["PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
+        .target(name: "EvaluationHarness", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
         .target(
             name: "Shears",
             dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore",
@@ -85,19 +88,19 @@ let package = Package(
         // Shared test helpers: tolerances, seeded generators, finite-difference gradient checks, temp folders.
         .target(name: "_TestSupport", dependencies: ["TensorEngine"], swiftSettings: languageMode),
         // Fixtures of the pruning tests (a tiny perceptron, sessions, run comparisons), shared by several test targets.
-        .target(name: "_PruningTestSupport", dependencies: ["PruningCore"], swiftSettings: languageMode),
+        .target(name: "_PruningTestSupport", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore"], swiftSettings: languageMode),
 
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "PruningCoreTests", dependencies: ["PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "MagnitudePruningTests", dependencies: ["MagnitudePruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "ADMMPruningTests", dependencies: ["ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "SLRPruningTests", dependencies: ["SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "LayerwisePruningTests", dependencies: ["LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "EvaluationHarnessTests", dependencies: ["EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "ShearsCLITests", dependencies: ["ShearsCLI", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["TensorEngine", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "DatasetsTests", dependencies: ["TensorEngine", "CZlib", "Datasets", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "CheckpointsTests", dependencies: ["TensorEngine", "Checkpoints", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "PruningCoreTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "MagnitudePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "MagnitudePruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "ADMMPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "SLRPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "LayerwisePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "EvaluationHarnessTests", dependencies: ["PruningCore", "EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "ShearsCLITests", dependencies: ["Shears", "ShearsCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"), "_TestSupport"], swiftSettings: languageMode),
         // new-pruning-method: test targets above this line
     ]
 )

@@ -1,6 +1,7 @@
 import Checkpoints
 import Datasets
 import Foundation
+import NeuralNetworks
 import PruningCore
 import TensorEngine
 

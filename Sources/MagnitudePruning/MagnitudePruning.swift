@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNetworks
 import PruningCore
 import TensorEngine
 

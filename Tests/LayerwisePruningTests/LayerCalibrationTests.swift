@@ -1,3 +1,4 @@
+import Datasets
 import NeuralNetworks
 import PruningCore
 import Testing

@@ -1,6 +1,8 @@
 import _TestSupport
 import ArgumentParser
+import EvaluationHarness
 import Foundation
+import PruningCore
 import Testing
 @testable import ShearsCLI
 

@@ -1,3 +1,4 @@
+import TensorEngine
 /// The achieved sparsity of one tensor.
 public struct LayerSparsity: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The parameter's name.

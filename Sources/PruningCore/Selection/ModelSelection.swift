@@ -1,4 +1,5 @@
 import NeuralNetworks
+import TensorEngine
 
 extension LayerKind {
     /// The kind of a NeuralNetworks layer.

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import NeuralNetworks
 import TensorEngine
 
