@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SLRPruning", targets: ["SLRPruning"]),
         .library(name: "LayerwisePruning", targets: ["LayerwisePruning"]),
         .library(name: "EvaluationHarness", targets: ["EvaluationHarness"]),
+        .library(name: "ShearsCommandLine", targets: ["ShearsCommandLine"]),
         .executable(name: "shears", targets: ["ShearsCLI"]),
         .plugin(name: "compare-pruning", targets: ["ComparePruning"]),
         .plugin(name: "new-pruning-method", targets: ["NewPruningMethod"]),
@@ -51,7 +52,8 @@ let package = Package(
         .target(name: "LayerwisePruning", dependencies: ["PruningCore", "COpenBLAS"], swiftSettings: languageMode),
         // new-pruning-method: targets above this line
 
-        // Comparisons, the umbrella with the method registry, and the command line.
+        // Comparisons, the umbrella with the built-in catalog, and the command line (a library, so that another
+        // package can run it with a catalog of its own; `shears` runs it with the built-in one).
         .target(name: "EvaluationHarness", dependencies: ["PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
         .target(
             name: "Shears",
@@ -60,10 +62,11 @@ let package = Package(
                            // new-pruning-method: Shears dependencies above this line
                           ],
             swiftSettings: languageMode),
-        .executableTarget(
-            name: "ShearsCLI",
+        .target(
+            name: "ShearsCommandLine",
             dependencies: ["Shears", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: languageMode),
+        .executableTarget(name: "ShearsCLI", dependencies: ["ShearsCommandLine", "Shears"], swiftSettings: languageMode),
 
         // Command plugins: `swift package compare-pruning …` runs `shears compare`; `swift package
         // --allow-writing-to-package-directory new-pruning-method NAME` scaffolds a method module (Plugins/README.md).
@@ -97,7 +100,10 @@ let package = Package(
         .testTarget(name: "SLRPruningTests", dependencies: ["SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "LayerwisePruningTests", dependencies: ["LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "EvaluationHarnessTests", dependencies: ["EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "ShearsCLITests", dependencies: ["ShearsCLI", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "ShearsCommandLineTests",
+                    dependencies: ["ShearsCommandLine", "Shears", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                   "_TestSupport"],
+                    swiftSettings: languageMode),
         // new-pruning-method: test targets above this line
     ]
 )

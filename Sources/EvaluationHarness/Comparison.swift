@@ -19,7 +19,7 @@ import TensorEngine
 /// experiment (read back by ``storedExperiment(in:)``), the weights file's SHA-256 and the data's.
 ///
 /// ```swift
-/// let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
+/// let comparison = Comparison(experiment: experiment, catalog: .builtIn,
 ///                             outputDirectory: URL(fileURLWithPath: "runs/compare"))
 /// let output = try comparison.run()
 /// print(MarkdownReport.render(output.report))
@@ -80,14 +80,14 @@ public struct Comparison {
     /// Creates a comparison.
     /// - Parameters:
     ///   - experiment: What to run.
-    ///   - registry: The methods the experiment may name.
+    ///   - catalog: The methods, models and datasets the experiment may name.
     ///   - outputDirectory: Where everything is written (created when the inputs have been checked).
     ///   - reporter: Live progress.
     ///   - writeMasks: Write each run's masks.
-    public init(experiment: Experiment, registry: MethodRegistry, outputDirectory: URL,
+    public init(experiment: Experiment, catalog: ShearsCatalog, outputDirectory: URL,
                 reporter: any ProgressReporter = SilentProgress(), writeMasks: Bool = true) {
         self.experiment = experiment
-        runner = ExperimentRunner(registry: registry, reporter: reporter)
+        runner = ExperimentRunner(catalog: catalog, reporter: reporter)
         self.outputDirectory = outputDirectory
         self.writeMasks = writeMasks
     }
@@ -106,11 +106,12 @@ public struct Comparison {
     public func run() throws -> (report: ComparisonReport, files: ReportFiles) {
         let start = Date()
         let reporter = runner.reporter
-        try experiment.validate(registry: runner.registry)
+        try experiment.validate(catalog: runner.catalog)
         try checkOutputDirectory()
         let stored = resume ? try Self.storedRecord(in: stateRoot) : nil
-        // The data depend on the seed only for the synthetic task; real datasets are loaded once.
-        let seedDependentData = experiment.dataset.lowercased() == "synthetic"
+        // The data depend on the seed only for generated data (the synthetic task); real datasets are loaded once.
+        // (An unknown name fails in `load` below, which tests may replace.)
+        let seedDependentData = (try? runner.catalog.datasets.registration(named: experiment.dataset))?.dependsOnSeed ?? false
         let load = loadData ?? { seed in try runner.loadData(experiment, seed: seed).splits }
         var data = try load(experiment.seeds[0])
         try checkDenseWeightsFile(data: data)

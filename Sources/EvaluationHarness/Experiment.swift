@@ -54,7 +54,7 @@ public struct SelectionSpec: Codable, Equatable, Sendable {
 public struct Experiment: Codable, Equatable, Sendable {
     /// The zoo model.
     public var model: String
-    /// The dataset name (see `DatasetCatalog`).
+    /// The dataset name (see ``ShearsCatalog/datasets``).
     public var dataset: String
     /// Where the dataset's files are (nil: the default for the dataset).
     public var dataDirectory: String?
@@ -99,8 +99,9 @@ public struct Experiment: Codable, Equatable, Sendable {
         self.withinPoints = withinPoints
     }
 
-    /// Throws on settings that cannot run, before anything trains.
-    public func validate(registry: MethodRegistry) throws {
+    /// Throws on settings that cannot run, before anything trains; the methods are looked up in `catalog`.
+    public func validate(catalog: ShearsCatalog) throws {
+        let registry = catalog.methods
         guard !methods.isEmpty else { throw PruningError.invalidOption("the experiment lists no methods") }
         guard !seeds.isEmpty else { throw PruningError.invalidOption("the experiment lists no seeds") }
         guard Set(methods.map(\.displayName)).count == methods.count else {

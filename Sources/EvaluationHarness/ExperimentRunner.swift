@@ -21,27 +21,30 @@ public struct MethodRun: Sendable {
 
 /// Runs the pieces of an experiment: data, dense weights, and each method from the same dense weights.
 public struct ExperimentRunner {
-    /// The methods the experiment may name.
-    public var registry: MethodRegistry
+    /// The methods, models and datasets the experiment may name.
+    public var catalog: ShearsCatalog
     /// Live progress.
     public var reporter: any ProgressReporter
 
+    /// The methods the experiment may name.
+    public var registry: MethodRegistry { catalog.methods }
+
     /// Creates a runner.
-    public init(registry: MethodRegistry, reporter: any ProgressReporter = SilentProgress()) {
-        self.registry = registry
+    public init(catalog: ShearsCatalog, reporter: any ProgressReporter = SilentProgress()) {
+        self.catalog = catalog
         self.reporter = reporter
     }
 
     /// Loads and standardises the experiment's data.
     public func loadData(_ experiment: Experiment, seed: UInt64 = 0) throws -> (splits: DatasetSplits, standardization: Standardization) {
-        try DatasetCatalog.load(experiment.dataset, directory: experiment.dataDirectory, seed: seed,
-                                validationFraction: experiment.validationFraction)
+        try catalog.datasets.load(experiment.dataset, directory: experiment.dataDirectory, seed: seed,
+                                  validationFraction: experiment.validationFraction)
     }
 
-    /// A fresh zoo model shaped for the data.
+    /// A fresh model of the catalog shaped for the data.
     public func makeModel(_ experiment: Experiment, data: DatasetSplits, seed: UInt64) throws -> Model {
-        try ModelZoo.make(name: experiment.model, classes: data.train.classCount, inputChannels: data.train.channels,
-                          inputSize: data.train.height, seed: seed)
+        try catalog.models.make(experiment.model, ModelRequest(classes: data.train.classCount, inputChannels: data.train.channels,
+                                                               inputSize: data.train.height, seed: seed))
     }
 
     /// The dense starting weights: loaded from ``Experiment/denseWeights``, or read from the cache file, or trained

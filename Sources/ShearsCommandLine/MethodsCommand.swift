@@ -14,7 +14,7 @@ struct MethodsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let listings = BuiltInMethods.registry.registrations.map { Listing(name: $0.name, summary: $0.summary, options: $0.options) }
+        let listings = ShearsCommand.catalog.methods.registrations.map { Listing(name: $0.name, summary: $0.summary, options: $0.options) }
         if json { try printJSON(listings); return }
         for listing in listings {
             print("\(listing.name)  —  \(listing.summary)")

@@ -54,7 +54,7 @@ struct PruningOptions: ParsableArguments {
 
     /// The given options that `method` accepts; an option no listed method accepts is an error.
     static func options(_ values: [String: String], for method: String, allMethods: [String]) throws -> [String: String] {
-        let registry = BuiltInMethods.registry
+        let registry = ShearsCommand.catalog.methods
         let accepted = Set(try registry.registration(named: method).options.map(\.key))
         let acceptedByAny = Set(try allMethods.flatMap { try registry.registration(named: $0).options.map(\.key) })
         for key in values.keys.sorted() where !acceptedByAny.contains(key) {
@@ -68,7 +68,7 @@ struct PruningOptions: ParsableArguments {
     func checkRanges(_ values: [String: String], methods: [String]) throws {
         try OptionRange.learningRate.check(methodLR ?? 0.01, flag: "--method-lr")
         try OptionRange.learningRate.check(retrainLR ?? 0.01, flag: "--retrain-lr")
-        let takesRho = try methods.contains { try BuiltInMethods.registry.registration(named: $0).options.contains { $0.key == "rho" } }
+        let takesRho = try methods.contains { try ShearsCommand.catalog.methods.registration(named: $0).options.contains { $0.key == "rho" } }
         if takesRho, let text = values["rho"], let value = Double(text) {
             try OptionRange.rho.check(value, flag: "--rho")
         }

@@ -2,7 +2,7 @@ import _TestSupport
 import ArgumentParser
 import Foundation
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 @Suite("shears compare: flags and experiment files")
 struct CompareCommandTests {
