@@ -82,7 +82,7 @@ let package = Package(
             capability: .command(
                 intent: .custom(verb: "new-pruning-method",
                                 description: "Scaffold a pruning-method module, its test target and its registration"),
-                permissions: [.writeToPackageDirectory(reason: "creates Sources/<Name>Pruning, Tests/<Name>PruningTests and edits Package.swift and Sources/Shears")]),
+                permissions: [.writeToPackageDirectory(reason: "creates Sources/<Name>Pruning, Tests/<Name>PruningTests and edits Package.swift and the file that registers the package's methods")]),
             path: "Plugins/NewPruningMethod"),
 
         // Shared test helpers: tolerances, seeded generators, finite-difference gradient checks, temp folders.

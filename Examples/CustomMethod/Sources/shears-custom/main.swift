@@ -1,0 +1,20 @@
+// The full `shears` command line with this package's methods: `shears-custom methods` lists `grad-saliency` beside
+// the built-ins, and every command (compare, prune, …) accepts it. `swift package new-pruning-method NAME` adds a
+// method module and registers it in the list below.
+import Foundation
+import GradientSaliencyPruning
+import Shears
+import ShearsCommandLine
+
+let catalog: ShearsCatalog
+do {
+    catalog = try ShearsCatalog.builtIn.adding(methods: [
+        GradientSaliencyPruning.registration,
+        // new-pruning-method: registrations above this line
+    ])
+} catch {
+    // Only a name clash lands here: a method of this package has the name of one already registered.
+    FileHandle.standardError.write(Data("shears-custom: \(error)\n".utf8))
+    exit(1)
+}
+ShearsCommand.main(catalog: catalog)
