@@ -3,7 +3,9 @@
 # Examples/CustomMethod (which depends on this repository by relative path), checks that `shears-custom methods`
 # lists its method `grad-saliency` beside the built-ins, and runs `shears-custom compare` of slr against it on the
 # synthetic task with an mlp and tiny budgets, checking that the reports are written and name both methods.
-# Exit status 0 only if every step passed. A clean debug build of the example: a few minutes.
+# Then, in a throw-away copy of the example (pointed at this repository by absolute path), runs
+# `swift package new-pruning-method TopK` and checks that the scaffolded method builds, passes its tests and is
+# listed by shears-custom. Exit status 0 only if every step passed. Two clean debug builds: several minutes.
 #
 # Usage: Scripts/check-example.sh     (SWIFT=/path/to/swift to use another toolchain)
 set -euo pipefail
@@ -37,4 +39,18 @@ done
 grep -q "grad-saliency" "$out/report.md" || fail "the report does not name grad-saliency"
 grep -q "slr" "$out/report.md" || fail "the report does not name slr"
 
-step "check-example: OK (shears-custom lists and compares its own method)"
+step "new-pruning-method TopK in a copy of the example"
+copy="$work/CustomMethod"
+mkdir -p "$copy"
+(cd "$example" && tar --exclude=.build --exclude=.swiftpm -cf - .) | tar -C "$copy" -xf -
+sed -i.orig "s|path: \"../..\"|path: \"$root\"|" "$copy/Package.swift" && rm -f "$copy/Package.swift.orig"
+grep -q "path: \"$root\"" "$copy/Package.swift" || fail "could not point the copy at $root"
+"$swift" package --package-path "$copy" --allow-writing-to-package-directory new-pruning-method TopK
+grep -q "TopKPruning.registration" "$copy/Sources/shears-custom/main.swift" || fail "TopK is not registered in the catalog"
+"$swift" build --package-path "$copy"
+"$swift" test --package-path "$copy" --filter TopKPruningTests 2>&1 | tee "$work/scaffold-test.log"
+grep -Eq "Test run with [1-9][0-9]* tests? .*passed" "$work/scaffold-test.log" || fail "no passing test run for TopKPruningTests"
+"$("$swift" build --package-path "$copy" --show-bin-path)/shears-custom" methods | grep -q "^top-k " \
+    || fail "shears-custom of the copy does not list top-k"
+
+step "check-example: OK (shears-custom lists and compares its own method; the scaffold works in the package)"

@@ -20,19 +20,19 @@ struct NewPruningMethod: CommandPlugin {
         }
         let rawName = try ScaffoldUsage.name(from: arguments)
         let root = context.package.directoryURL
-        let plan = try ScaffoldPlan.make(rawName: rawName, packageRoot: root, host: try Self.host(of: context.package))
+        let plan = try ScaffoldPlan.make(rawName: rawName, packageRoot: root, shearsDependency: try Self.shearsDependency(of: context.package))
         try plan.apply()
         print(plan.summary)
     }
 }
 
 extension NewPruningMethod {
-    /// Shears itself (it has the target `PruningCore`), or a package that depends on Shears directly (a dependency
-    /// with the product `PruningCore`), whose identity the new targets name.
-    static func host(of package: Package) throws -> ScaffoldPlan.Host {
-        if package.targets.contains(where: { $0.name == "PruningCore" }) { return .shears }
+    /// nil for Shears itself (it has the target `PruningCore`); for a package that depends on Shears directly
+    /// (a dependency with the product `PruningCore`), that dependency's identity and products.
+    static func shearsDependency(of package: Package) throws -> (identity: String, products: [String])? {
+        if package.targets.contains(where: { $0.name == "PruningCore" }) { return nil }
         if let shears = package.dependencies.first(where: { $0.package.products.contains { $0.name == "PruningCore" } }) {
-            return .dependent(shearsIdentity: shears.package.id)
+            return (shears.package.id, shears.package.products.map(\.name))
         }
         throw ScaffoldError("the package \(package.displayName) neither is Shears nor depends on it directly; "
             + "add Shears to its dependencies (nothing was changed)")

@@ -31,23 +31,42 @@ struct ScaffoldPlan {
     enum Host {
         /// The Shears package itself: the method joins the built-in catalog and the `Shears` umbrella.
         case shears
-        /// A package that depends on Shears under this package identity: the method joins the package's own catalog.
-        case dependent(shearsIdentity: String)
+        /// A package that depends on Shears: the method joins the package's own catalog, and the new targets name
+        /// Shears' products with `package: "<reference>"` (its identity, or the name its manifest gives it).
+        case dependent(reference: String)
+
+        /// In a package that depends on Shears under `identity`, with these products: the reference its manifest
+        /// already uses for one of them (`.package(name: "Shears", path: …)` makes it "Shears"), else the identity.
+        static func dependent(identity: String, products: [String], manifest: String) -> Host {
+            for product in products {
+                let prefix = ".product(name: \"\(product)\", package: \""
+                guard let start = manifest.range(of: prefix)?.upperBound,
+                      let end = manifest[start...].firstIndex(of: "\"") else { continue }
+                return .dependent(reference: String(manifest[start..<end]))
+            }
+            return .dependent(reference: identity)
+        }
 
         /// How the new targets name a product of Shears.
         func product(_ name: String) -> String {
             switch self {
             case .shears: return "\"\(name)\""
-            case .dependent(let identity): return ".product(name: \"\(name)\", package: \"\(identity)\")"
+            case .dependent(let reference): return ".product(name: \"\(name)\", package: \"\(reference)\")"
             }
         }
     }
 
     /// Checks the name against the package and computes every change.
-    static func make(rawName: String, packageRoot root: URL, host: Host) throws -> ScaffoldPlan {
+    /// - Parameter shearsDependency: For a package that depends on Shears, the identity and products of that
+    ///   dependency; nil in Shears itself.
+    static func make(rawName: String, packageRoot root: URL,
+                     shearsDependency: (identity: String, products: [String])?) throws -> ScaffoldPlan {
         let name = try MethodName(rawName)
         let manifestURL = root.appendingPathComponent("Package.swift")
         let manifest = try read(manifestURL, "Package.swift")
+        let host = shearsDependency.map {
+            Host.dependent(identity: $0.identity, products: $0.products, manifest: String(decoding: manifest, as: UTF8.self))
+        } ?? .shears
         // The file that registers methods is the one Swift file under Sources/ with the registrations marker:
         // Sources/Shears/BuiltInMethods.swift here, the catalog of a package that depends on Shears (its main.swift).
         let registryPath = try registrationFile(root: root)
@@ -113,7 +132,10 @@ struct ScaffoldPlan {
             changes.append(FileChange(url: umbrellaURL, relativePath: "Sources/Shears/Shears.swift", content: newUmbrella,
                                       original: umbrella))
         }
-        return ScaffoldPlan(name: name, changes: changes, newDirectories: [sourceDirectory, testDirectory])
+        // A package of its own may have no Tests folder yet.
+        let testsFolder = root.appendingPathComponent("Tests")
+        let missingTests = FileManager.default.fileExists(atPath: testsFolder.path) ? [] : [testsFolder]
+        return ScaffoldPlan(name: name, changes: changes, newDirectories: [sourceDirectory] + missingTests + [testDirectory])
     }
 
     /// The path (from the package root) of the one Swift file under Sources/ that holds the registrations marker.
