@@ -60,10 +60,14 @@ public struct Comparison {
     public static func recordURL(in directory: URL) -> URL { directory.appendingPathComponent("comparison.json") }
 
     /// The experiment of the comparison stored in `directory` (to resume it without repeating its settings).
+    /// - Parameter constraints: Constraints whose names the stored constraint may use besides the built-in ones.
     /// - Throws: When the folder holds no comparison, or its record does not decode.
-    public static func storedExperiment(in directory: URL) throws -> Experiment { try storedRecord(in: directory).experiment }
+    public static func storedExperiment(in directory: URL,
+                                        constraints: ConstraintRegistry = ConstraintRegistry()) throws -> Experiment {
+        try storedRecord(in: directory, constraints: constraints).experiment
+    }
 
-    static func storedRecord(in directory: URL) throws -> Record {
+    static func storedRecord(in directory: URL, constraints: ConstraintRegistry) throws -> Record {
         let url = recordURL(in: directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -72,7 +76,9 @@ public struct Comparison {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PruningError.invalidOption("cannot resume: \(directory.path) holds no comparison (\(url.lastPathComponent) is missing)")
         }
-        do { return try JSONDecoder().decode(Record.self, from: data) } catch {
+        let decoder = JSONDecoder()
+        decoder.userInfo = [.shearsConstraints: constraints]
+        do { return try decoder.decode(Record.self, from: data) } catch {
             throw PruningError.invalidState("\(url.path) is not a Shears comparison record: \(error)")
         }
     }
@@ -108,7 +114,7 @@ public struct Comparison {
         let reporter = runner.reporter
         try experiment.validate(catalog: runner.catalog)
         try checkOutputDirectory()
-        let stored = resume ? try Self.storedRecord(in: stateRoot) : nil
+        let stored = resume ? try Self.storedRecord(in: stateRoot, constraints: runner.catalog.constraints) : nil
         // The data depend on the seed only for generated data (the synthetic task); real datasets are loaded once.
         // (An unknown name fails in `load` below, which tests may replace.)
         let seedDependentData = (try? runner.catalog.datasets.registration(named: experiment.dataset))?.dependsOnSeed ?? false

@@ -109,7 +109,7 @@ public struct Experiment: Codable, Equatable, Sendable {
         }
         guard pretrainEpochs >= 0 else { throw PruningError.invalidOption("pretrain epochs must be ≥ 0, got \(pretrainEpochs)") }
         guard withinPoints >= 0 else { throw PruningError.invalidOption("within-points must be ≥ 0, got \(withinPoints)") }
-        _ = try constraint.makeConstraint()
+        _ = try constraint.makeConstraint(registry: catalog.constraints)
         _ = try selection.makeSelector()
         try pipeline.validate()
         for method in methods {

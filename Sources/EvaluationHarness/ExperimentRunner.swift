@@ -142,7 +142,7 @@ public struct ExperimentRunner {
         let model = try makeModel(experiment, data: data, seed: 0)
         try InputFit.check(data, fit: model, source: experiment.dataDirectory)
         let parameters = try experiment.selection.makeSelector().select(from: model)
-        try experiment.constraint.makeConstraint().validate(
+        try experiment.constraint.makeConstraint(registry: catalog.constraints).validate(
             parameters.map { LayerShape(name: $0.name, shape: $0.variable.value.shape) })
     }
 
@@ -168,7 +168,7 @@ public struct ExperimentRunner {
         try InputFit.check(data, fit: model, source: experiment.dataDirectory)
         try model.loadStateDict(dense)
         let parameters = try experiment.selection.makeSelector().select(from: model)
-        let constraint = try experiment.constraint.makeConstraint()
+        let constraint = try experiment.constraint.makeConstraint(registry: catalog.constraints)
         var configuration = experiment.pipeline
         configuration.seed = seed
         let method = try registry.make(spec.name, options: MethodOptions(spec.options))

@@ -79,7 +79,8 @@ struct CompareCommand: ParsableCommand {
         }
         let experiment: Experiment
         do {
-            experiment = try resumed.map { try Comparison.storedExperiment(in: $0.checkpointDirectory) } ?? makeExperiment()
+            experiment = try resumed.map { try Comparison.storedExperiment(in: $0.checkpointDirectory,
+                                                                                constraints: ShearsCommand.catalog.constraints) } ?? makeExperiment()
             try experiment.validate(catalog: ShearsCommand.catalog)
             try runtime.applyThreads()
         } catch {
@@ -165,7 +166,8 @@ struct CompareCommand: ParsableCommand {
             guard conflicting.isEmpty else {
                 throw ValidationError("--experiment \(experimentFile) describes the whole experiment; drop \(conflicting.joined(separator: ", ")) (only --out, --overwrite, --threads and --json combine with it)")
             }
-            let experiment = try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile))
+            let experiment = try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile),
+                                                     constraints: ShearsCommand.catalog.constraints)
             do {
                 try experiment.validate(catalog: ShearsCommand.catalog)
             } catch {

@@ -5,7 +5,7 @@ import Shears
 /// The flags `shears prune` and `shears compare` share: the constraint, the selection, budgets and method options.
 struct PruningOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "The target sparsity, in [0, 1) (default 0.9; ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double?
-    @Option(help: "unstructured (the default), nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint: String?
+    @Option(help: "unstructured (the default), nm:N:M (e.g. nm:2:4), block:HxW, filter or channel\(ShearsCommand.catalog.constraints.names.map { ", " + $0 }.joined()).") var constraint: String?
     @Option(help: "layer (the default: every layer at the sparsity) or global (one threshold across the selected layers).") var scope: String?
     @Option(help: "Prune only parameters matching this name, glob or re:REGEX (repeatable).") var include: [String] = []
     @Option(help: "Leave parameters matching this name, glob or re:REGEX dense (repeatable).") var exclude: [String] = []
@@ -107,7 +107,8 @@ struct PruningOptions: ParsableArguments {
         return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory,
                           validationFraction: data.validationFraction, denseWeights: denseWeights,
                           pretrainEpochs: pretrainEpochs,
-                          constraint: try ConstraintSpec.parse(constraint ?? "unstructured", sparsity: sparsity ?? 0.9, scope: scopeValue),
+                          constraint: try ConstraintSpec.parse(constraint ?? "unstructured", sparsity: sparsity ?? 0.9, scope: scopeValue,
+                                                                  registry: ShearsCommand.catalog.constraints),
                           selection: SelectionSpec(include: include, exclude: exclude, keepFirstDense: keepFirstDense,
                                                    keepLastDense: keepLastDense),
                           methods: specs, pipeline: pipeline, seeds: seeds)

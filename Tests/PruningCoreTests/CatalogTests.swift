@@ -1,3 +1,4 @@
+import Foundation
 import Datasets
 import NeuralNetworks
 import Testing
@@ -67,5 +68,54 @@ struct CatalogTests {
         })
         let (splits, _) = try catalog.datasets.load("tiny", directory: nil, seed: 1)
         #expect(splits.train.count == 32 && splits.test.count == 16)
+    }
+}
+
+@Suite("Catalog: constraints of another package")
+struct CatalogConstraintTests {
+    /// `quarter[:FRACTION]`: unstructured at FRACTION (default 0.25) whatever sparsity is asked for.
+    static let quarter = ConstraintRegistration(name: "quarter", summary: "unstructured at a fixed sparsity") { spec in
+        guard case .registered(_, let arguments) = spec.pattern, arguments.count <= 1 else {
+            throw ConstraintError.malformedSpec("quarter takes at most one argument")
+        }
+        let sparsity = try arguments.first.map { text -> Double in
+            guard let value = Double(text) else { throw ConstraintError.malformedSpec("quarter: '\(text)' is not a number") }
+            return value
+        } ?? 0.25
+        return try SparsityConstraint.unstructured(sparsity: sparsity)
+    }
+
+    @Test("constraint text names a registered constraint, with arguments; without the registry it is unknown")
+    func parsesRegisteredNames() throws {
+        let registry = try ConstraintRegistry([Self.quarter])
+        let spec = try ConstraintSpec.parse("Quarter:0.5", sparsity: 0.9, registry: registry)
+        #expect(spec.pattern == .registered(name: "quarter", arguments: ["0.5"]))
+        #expect(spec.description == "quarter:0.5 sparsity 0.9 scope layer")
+        let constraint = try spec.makeConstraint(registry: registry)
+        #expect(constraint.summary.contains("50"))
+        #expect(throws: ConstraintError.self) { try ConstraintSpec.parse("quarter", sparsity: 0.9) }
+        #expect(throws: ConstraintError.self) { try ConstraintSpec.parse("quarter:x", sparsity: 0.9, registry: registry) }
+        #expect(throws: ConstraintError.self) { try spec.makeConstraint() }
+    }
+
+    @Test("a registered constraint round-trips through JSON when the decoder has the registry")
+    func codable() throws {
+        let registry = try ConstraintRegistry([Self.quarter])
+        let spec = try ConstraintSpec.parse("quarter", sparsity: 0.9, registry: registry)
+        let data = try JSONEncoder().encode(spec)
+        let decoder = JSONDecoder()
+        decoder.userInfo = [.shearsConstraints: registry]
+        #expect(try decoder.decode(ConstraintSpec.self, from: data) == spec)
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(ConstraintSpec.self, from: data) }
+    }
+
+    @Test("a built-in pattern's name or a taken one cannot be registered")
+    func takenNames() throws {
+        var registry = try ConstraintRegistry([Self.quarter])
+        #expect(throws: CatalogError.duplicateName(kind: "constraint", name: "quarter")) { try registry.register(Self.quarter) }
+        let nm = ConstraintRegistration(name: "NM", summary: "clash") { _ in try SparsityConstraint.unstructured(sparsity: 0.5) }
+        #expect(throws: CatalogError.duplicateName(kind: "constraint", name: "NM")) { try registry.register(nm) }
+        let colon = ConstraintRegistration(name: "a:b", summary: "bad") { _ in try SparsityConstraint.unstructured(sparsity: 0.5) }
+        #expect(throws: ConstraintError.self) { try registry.register(colon) }
     }
 }

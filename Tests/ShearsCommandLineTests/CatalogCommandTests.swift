@@ -1,3 +1,4 @@
+import Foundation
 import Shears
 import Testing
 @testable import ShearsCommandLine
@@ -29,6 +30,28 @@ struct CatalogCommandTests {
         #expect(throws: (any Error).self) {
             try CompareCommand.parse(["--methods", "slr,keep-all", "--dataset", "synthetic", "--model", "mlp"]).makeExperiment()
         }
+    }
+
+    @Test("--constraint and an experiment file may name a constraint of the catalog")
+    func constraintOfTheCatalog() throws {
+        let half = ConstraintRegistration(name: "half", summary: "unstructured 50 %") { _ in
+            try SparsityConstraint.unstructured(sparsity: 0.5)
+        }
+        let catalog = try Self.catalog().adding(constraints: [half])
+        try ShearsCommand.$catalog.withValue(catalog) {
+            let command = try CompareCommand.parse(["--methods", "magnitude", "--dataset", "synthetic", "--model", "mlp",
+                                                    "--constraint", "half"])
+            let experiment = try command.makeExperiment()
+            #expect(experiment.constraint.pattern == .registered(name: "half", arguments: []))
+            try experiment.validate(catalog: catalog)
+        }
+        let refused = CLI.failure(["compare", "--methods", "magnitude", "--dataset", "synthetic", "--model", "mlp",
+                                   "--constraint", "half", "--out", "unused"])
+        #expect(refused.code == 2 && refused.message.contains("unknown constraint 'half'"), "\(refused)")
+        let yaml = "model: mlp\ndataset: synthetic\nconstraint: {pattern: half}\nmethods: [magnitude]\n"
+        let decoded = try ExperimentFile.decode(Data(yaml.utf8), format: .yaml, constraints: catalog.constraints)
+        #expect(decoded.constraint.pattern == .registered(name: "half", arguments: []))
+        #expect(throws: ExperimentFileError.self) { try ExperimentFile.decode(Data(yaml.utf8), format: .yaml) }
     }
 
     @Test("a file dataset without --data-dir is reported with the command line's flags")
