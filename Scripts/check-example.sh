@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Proves that a package of its own can add a pruning method to the whole command line: builds
+# Proves that a package of its own can add a pruning method and a constraint to the whole command line: builds
 # Examples/CustomMethod (which depends on this repository by relative path), checks that `shears-custom methods`
-# lists its method `grad-saliency` beside the built-ins, and runs `shears-custom compare` of slr against it on the
-# synthetic task with an mlp and tiny budgets, checking that the reports are written and name both methods.
+# lists its method `grad-saliency` beside the built-ins and its constraint `row-balanced`, runs `shears-custom
+# compare` of slr against grad-saliency on the synthetic task with an mlp and tiny budgets, checking that the
+# reports are written and name both methods, and runs a comparison under `--constraint row-balanced`.
 # Then, in a throw-away copy of the example (pointed at this repository by absolute path), runs
 # `swift package new-pruning-method TopK` and checks that the scaffolded method builds, passes its tests and is
 # listed by shears-custom. Exit status 0 only if every step passed. Two clean debug builds: several minutes.
@@ -39,6 +40,13 @@ done
 grep -q "grad-saliency" "$out/report.md" || fail "the report does not name grad-saliency"
 grep -q "slr" "$out/report.md" || fail "the report does not name slr"
 
+step "shears-custom compare with the package's constraint (--constraint row-balanced)"
+grep -q "^row-balanced " "$work/methods.txt" || fail "shears-custom methods does not list the constraint row-balanced"
+"$bin" compare --methods magnitude,grad-saliency --constraint row-balanced --sparsity 0.8 --dataset synthetic \
+    --model mlp --out "$work/compare-rows" --pretrain-epochs 1 --method-epochs 1 --retrain-epochs 1 \
+    --loss-subset 256 --threads 2 --json > "$work/rows.json"
+grep -q "row-balanced" "$work/compare-rows/report.json" || fail "the report does not name the constraint row-balanced"
+
 step "new-pruning-method TopK in a copy of the example"
 copy="$work/CustomMethod"
 mkdir -p "$copy"
@@ -53,4 +61,4 @@ grep -Eq "Test run with [1-9][0-9]* tests? .*passed" "$work/scaffold-test.log" |
 "$("$swift" build --package-path "$copy" --show-bin-path)/shears-custom" methods | grep -q "^top-k " \
     || fail "shears-custom of the copy does not list top-k"
 
-step "check-example: OK (shears-custom lists and compares its own method; the scaffold works in the package)"
+step "check-example: OK (shears-custom lists and compares its own method and constraint; the scaffold works in the package)"
