@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "SLRPruning", targets: ["SLRPruning"]),
         .library(name: "LayerwisePruning", targets: ["LayerwisePruning"]),
         .library(name: "EvaluationHarness", targets: ["EvaluationHarness"]),
+        .library(name: "ShearsCommandLine", targets: ["ShearsCommandLine"]),
         .executable(name: "shears", targets: ["ShearsCLI"]),
         .plugin(name: "compare-pruning", targets: ["ComparePruning"]),
         .plugin(name: "new-pruning-method", targets: ["NewPruningMethod"]),
@@ -54,7 +55,8 @@ let package = Package(
         .target(name: "LayerwisePruning", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "COpenBLAS"], swiftSettings: languageMode),
         // new-pruning-method: targets above this line
 
-        // Comparisons, the umbrella with the method registry, and the command line.
+        // Comparisons, the umbrella with the built-in catalog, and the command line (a library, so that another
+        // package can run it with a catalog of its own; `shears` runs it with the built-in one).
         .target(name: "EvaluationHarness", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
         .target(
             name: "Shears",
@@ -63,10 +65,11 @@ let package = Package(
                            // new-pruning-method: Shears dependencies above this line
                           ],
             swiftSettings: languageMode),
-        .executableTarget(
-            name: "ShearsCLI",
+        .target(
+            name: "ShearsCommandLine",
             dependencies: ["Shears", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: languageMode),
+        .executableTarget(name: "ShearsCLI", dependencies: ["ShearsCommandLine", "Shears"], swiftSettings: languageMode),
 
         // Command plugins: `swift package compare-pruning …` runs `shears compare`; `swift package
         // --allow-writing-to-package-directory new-pruning-method NAME` scaffolds a method module (Plugins/README.md).
@@ -82,7 +85,7 @@ let package = Package(
             capability: .command(
                 intent: .custom(verb: "new-pruning-method",
                                 description: "Scaffold a pruning-method module, its test target and its registration"),
-                permissions: [.writeToPackageDirectory(reason: "creates Sources/<Name>Pruning, Tests/<Name>PruningTests and edits Package.swift and Sources/Shears")]),
+                permissions: [.writeToPackageDirectory(reason: "creates Sources/<Name>Pruning, Tests/<Name>PruningTests and edits Package.swift and the file that registers the package's methods")]),
             path: "Plugins/NewPruningMethod"),
 
         // Shared test helpers: tolerances, seeded generators, finite-difference gradient checks, temp folders.
@@ -100,7 +103,11 @@ let package = Package(
         .testTarget(name: "SLRPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "LayerwisePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "EvaluationHarnessTests", dependencies: ["PruningCore", "EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "ShearsCLITests", dependencies: ["Shears", "ShearsCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"), "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "ShearsCommandLineTests",
+                    dependencies: ["PruningCore", "EvaluationHarness", "ShearsCommandLine", "Shears",
+                                   .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                   "_TestSupport"],
+                    swiftSettings: languageMode),
         // new-pruning-method: test targets above this line
     ]
 )

@@ -19,20 +19,59 @@ struct ScaffoldPlan {
     enum Marker {
         static let products = "// new-pruning-method: products above this line"
         static let targets = "// new-pruning-method: targets above this line"
+        /// In the Shears package: the `Shears` umbrella's dependencies.
         static let umbrellaDependencies = "// new-pruning-method: Shears dependencies above this line"
+        /// In a package that depends on Shears: the dependencies of the target that registers the methods.
+        static let catalogDependencies = "// new-pruning-method: catalog dependencies above this line"
         static let testTargets = "// new-pruning-method: test targets above this line"
         static let registrations = "// new-pruning-method: registrations above this line"
     }
 
+    /// Which package the scaffold edits.
+    enum Host {
+        /// The Shears package itself: the method joins the built-in catalog and the `Shears` umbrella.
+        case shears
+        /// A package that depends on Shears: the method joins the package's own catalog, and the new targets name
+        /// Shears' products with `package: "<reference>"` (its identity, or the name its manifest gives it).
+        case dependent(reference: String)
+
+        /// In a package that depends on Shears under `identity`, with these products: the reference its manifest
+        /// already uses for one of them (`.package(name: "Shears", path: …)` makes it "Shears"), else the identity.
+        static func dependent(identity: String, products: [String], manifest: String) -> Host {
+            for product in products {
+                let prefix = ".product(name: \"\(product)\", package: \""
+                guard let start = manifest.range(of: prefix)?.upperBound,
+                      let end = manifest[start...].firstIndex(of: "\"") else { continue }
+                return .dependent(reference: String(manifest[start..<end]))
+            }
+            return .dependent(reference: identity)
+        }
+
+        /// How the new targets name a product of Shears.
+        func product(_ name: String) -> String {
+            switch self {
+            case .shears: return "\"\(name)\""
+            case .dependent(let reference): return ".product(name: \"\(name)\", package: \"\(reference)\")"
+            }
+        }
+    }
+
     /// Checks the name against the package and computes every change.
-    static func make(rawName: String, packageRoot root: URL) throws -> ScaffoldPlan {
+    /// - Parameter shearsDependency: For a package that depends on Shears, the identity and products of that
+    ///   dependency; nil in Shears itself.
+    static func make(rawName: String, packageRoot root: URL,
+                     shearsDependency: (identity: String, products: [String])?) throws -> ScaffoldPlan {
         let name = try MethodName(rawName)
         let manifestURL = root.appendingPathComponent("Package.swift")
-        let registryURL = root.appendingPathComponent("Sources/Shears/BuiltInMethods.swift")
-        let umbrellaURL = root.appendingPathComponent("Sources/Shears/Shears.swift")
         let manifest = try read(manifestURL, "Package.swift")
-        let registry = try read(registryURL, "Sources/Shears/BuiltInMethods.swift")
-        let umbrella = try read(umbrellaURL, "Sources/Shears/Shears.swift")
+        let host = shearsDependency.map {
+            Host.dependent(identity: $0.identity, products: $0.products, manifest: String(decoding: manifest, as: UTF8.self))
+        } ?? .shears
+        // The file that registers methods is the one Swift file under Sources/ with the registrations marker:
+        // Sources/Shears/BuiltInMethods.swift here, the catalog of a package that depends on Shears (its main.swift).
+        let registryPath = try registrationFile(root: root)
+        let registryURL = root.appendingPathComponent(registryPath)
+        let registry = try read(registryURL, registryPath)
 
         try checkUnused(name, root: root, manifest: String(decoding: manifest, as: UTF8.self))
 
@@ -41,28 +80,38 @@ struct ScaffoldPlan {
             ".library(name: \"\(name.module)\", targets: [\"\(name.module)\"]),",
             aboveMarker: Marker.products, in: newManifest, file: "Package.swift")
         newManifest = try TextEdits.insert(
-            ".target(name: \"\(name.module)\", dependencies: [\"PruningCore\"], swiftSettings: languageMode),",
+            ".target(name: \"\(name.module)\", dependencies: [\(host.product("PruningCore"))], swiftSettings: languageMode),",
             aboveMarker: Marker.targets, in: newManifest, file: "Package.swift")
+        let registeringTargetMarker: String
+        switch host {
+        case .shears: registeringTargetMarker = Marker.umbrellaDependencies
+        case .dependent: registeringTargetMarker = Marker.catalogDependencies
+        }
         newManifest = try TextEdits.insert(
-            "\"\(name.module)\",", aboveMarker: Marker.umbrellaDependencies, in: newManifest, file: "Package.swift")
+            "\"\(name.module)\",", aboveMarker: registeringTargetMarker, in: newManifest, file: "Package.swift")
+        let testDependencies: String
+        switch host {
+        case .shears: testDependencies = "\"\(name.module)\", \"_TestSupport\""
+        case .dependent: testDependencies = "\"\(name.module)\", " + ["PruningCore", "NeuralNetworks", "Datasets", "TensorEngine"]
+            .map(host.product).joined(separator: ", ")
+        }
         newManifest = try TextEdits.insert(
-            ".testTarget(name: \"\(name.testModule)\", dependencies: [\"\(name.module)\", \"_TestSupport\"], swiftSettings: languageMode),",
+            ".testTarget(name: \"\(name.testModule)\", dependencies: [\(testDependencies)], swiftSettings: languageMode),",
             aboveMarker: Marker.testTargets, in: newManifest, file: "Package.swift")
+        guard newManifest.contains("let languageMode") else {
+            throw ScaffoldError("Package.swift defines no `languageMode` (the Swift settings of the new targets), e.g. "
+                + "`let languageMode: [SwiftSetting] = [.swiftLanguageMode(.v5)]`; add it and run again (nothing was changed)")
+        }
 
         var newRegistry = String(decoding: registry, as: UTF8.self)
         newRegistry = try TextEdits.insert("\(name.module).registration,", aboveMarker: Marker.registrations,
-                                           in: newRegistry, file: "Sources/Shears/BuiltInMethods.swift")
+                                           in: newRegistry, file: registryPath)
         newRegistry = try TextEdits.insert("import \(name.module)", belowLastLineStartingWith: "import ",
-                                           in: newRegistry, file: "Sources/Shears/BuiltInMethods.swift")
-
-        let newUmbrella = try TextEdits.insert("@_exported import \(name.module)",
-                                               belowLastLineStartingWith: "@_exported import ",
-                                               in: String(decoding: umbrella, as: UTF8.self),
-                                               file: "Sources/Shears/Shears.swift")
+                                           in: newRegistry, file: registryPath)
 
         let sourceDirectory = root.appendingPathComponent("Sources/\(name.module)")
         let testDirectory = root.appendingPathComponent("Tests/\(name.testModule)")
-        let changes = [
+        var changes = [
             FileChange(url: sourceDirectory.appendingPathComponent("\(name.module).swift"),
                        relativePath: "Sources/\(name.module)/\(name.module).swift",
                        content: Templates.method(name), original: nil),
@@ -70,12 +119,43 @@ struct ScaffoldPlan {
                        relativePath: "Tests/\(name.testModule)/\(name.testModule).swift",
                        content: Templates.tests(name), original: nil),
             FileChange(url: manifestURL, relativePath: "Package.swift", content: newManifest, original: manifest),
-            FileChange(url: registryURL, relativePath: "Sources/Shears/BuiltInMethods.swift", content: newRegistry,
-                       original: registry),
-            FileChange(url: umbrellaURL, relativePath: "Sources/Shears/Shears.swift", content: newUmbrella,
-                       original: umbrella),
+            FileChange(url: registryURL, relativePath: registryPath, content: newRegistry, original: registry),
         ]
-        return ScaffoldPlan(name: name, changes: changes, newDirectories: [sourceDirectory, testDirectory])
+        if case .shears = host {
+            // The umbrella re-exports every method module of Shears.
+            let umbrellaURL = root.appendingPathComponent("Sources/Shears/Shears.swift")
+            let umbrella = try read(umbrellaURL, "Sources/Shears/Shears.swift")
+            let newUmbrella = try TextEdits.insert("@_exported import \(name.module)",
+                                                   belowLastLineStartingWith: "@_exported import ",
+                                                   in: String(decoding: umbrella, as: UTF8.self),
+                                                   file: "Sources/Shears/Shears.swift")
+            changes.append(FileChange(url: umbrellaURL, relativePath: "Sources/Shears/Shears.swift", content: newUmbrella,
+                                      original: umbrella))
+        }
+        // A package of its own may have no Tests folder yet.
+        let testsFolder = root.appendingPathComponent("Tests")
+        let missingTests = FileManager.default.fileExists(atPath: testsFolder.path) ? [] : [testsFolder]
+        return ScaffoldPlan(name: name, changes: changes, newDirectories: [sourceDirectory] + missingTests + [testDirectory])
+    }
+
+    /// The path (from the package root) of the one Swift file under Sources/ that holds the registrations marker.
+    private static func registrationFile(root: URL) throws -> String {
+        let sources = root.appendingPathComponent("Sources")
+        var found: [String] = []
+        if let walker = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil) {
+            for case let url as URL in walker where url.pathExtension == "swift" {
+                guard let text = try? String(contentsOf: url, encoding: .utf8), text.contains(Marker.registrations) else { continue }
+                found.append(url.standardizedFileURL.path.replacingOccurrences(of: root.standardizedFileURL.path + "/", with: ""))
+            }
+        }
+        guard found.count == 1 else {
+            throw ScaffoldError(found.isEmpty
+                ? "no Swift file under Sources/ has the line '\(Marker.registrations)'; put it in the list of registrations "
+                    + "your catalog is built from, e.g. `ShearsCatalog.builtIn.adding(methods: [ … ])` (nothing was changed)"
+                : "several files have the line '\(Marker.registrations)' (\(found.sorted().joined(separator: ", "))); "
+                    + "expected exactly one (nothing was changed)")
+        }
+        return found[0]
     }
 
     /// Refuses a name whose module, folders or registry name already exist.
@@ -113,7 +193,7 @@ struct ScaffoldPlan {
 
     private static func read(_ url: URL, _ relativePath: String) throws -> Data {
         do { return try Data(contentsOf: url) } catch {
-            throw ScaffoldError("cannot read \(relativePath) (\(error.localizedDescription)); run the plugin in the Shears package")
+            throw ScaffoldError("cannot read \(relativePath) (\(error.localizedDescription)); run the plugin in the Shears package or in a package that depends on it")
         }
     }
 
@@ -152,7 +232,7 @@ struct ScaffoldPlan {
         let edited = changes.filter { $0.original != nil }.map { "  edited  \($0.relativePath)" }
         return (["Scaffolded the pruning method '\(name.registryName)' (module \(name.module)):"] + created + edited + [
             "Next: swift build && swift test --filter \(name.testModule)",
-            "Then: swift run shears methods   (lists '\(name.registryName)'); write the algorithm in \(name.module).swift.",
+            "Then: `swift run <your command line> methods` lists '\(name.registryName)'; write the algorithm in \(name.module).swift.",
         ]).joined(separator: "\n")
     }
 }

@@ -106,7 +106,7 @@ enum Templates {
 
             /// Runs the method the way the pipeline does: made by the registry, prepared, finalized.
             func prune(_ session: PruningSession, options: [String: String] = [:]) throws -> [NamedTensor] {
-                let registry = MethodRegistry([\#(name.module).registration])
+                let registry = try MethodRegistry([\#(name.module).registration])
                 let method = try registry.make("\#(name.registryName)", options: MethodOptions(options))
                 try method.prepare(session)
                 return try method.finalize(session)

@@ -20,7 +20,7 @@ import TensorEngine
 /// experiment (read back by ``storedExperiment(in:)``), the weights file's SHA-256 and the data's.
 ///
 /// ```swift
-/// let comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
+/// let comparison = Comparison(experiment: experiment, catalog: .builtIn,
 ///                             outputDirectory: URL(fileURLWithPath: "runs/compare"))
 /// let output = try comparison.run()
 /// print(MarkdownReport.render(output.report))
@@ -61,10 +61,14 @@ public struct Comparison {
     public static func recordURL(in directory: URL) -> URL { directory.appendingPathComponent("comparison.json") }
 
     /// The experiment of the comparison stored in `directory` (to resume it without repeating its settings).
+    /// - Parameter constraints: Constraints whose names the stored constraint may use besides the built-in ones.
     /// - Throws: When the folder holds no comparison, or its record does not decode.
-    public static func storedExperiment(in directory: URL) throws -> Experiment { try storedRecord(in: directory).experiment }
+    public static func storedExperiment(in directory: URL,
+                                        constraints: ConstraintRegistry = ConstraintRegistry()) throws -> Experiment {
+        try storedRecord(in: directory, constraints: constraints).experiment
+    }
 
-    static func storedRecord(in directory: URL) throws -> Record {
+    static func storedRecord(in directory: URL, constraints: ConstraintRegistry) throws -> Record {
         let url = recordURL(in: directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -73,7 +77,9 @@ public struct Comparison {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PruningError.invalidOption("cannot resume: \(directory.path) holds no comparison (\(url.lastPathComponent) is missing)")
         }
-        do { return try JSONDecoder().decode(Record.self, from: data) } catch {
+        let decoder = JSONDecoder()
+        decoder.userInfo = [.shearsConstraints: constraints]
+        do { return try decoder.decode(Record.self, from: data) } catch {
             throw PruningError.invalidState("\(url.path) is not a Shears comparison record: \(error)")
         }
     }
@@ -81,14 +87,14 @@ public struct Comparison {
     /// Creates a comparison.
     /// - Parameters:
     ///   - experiment: What to run.
-    ///   - registry: The methods the experiment may name.
+    ///   - catalog: The methods, models and datasets the experiment may name.
     ///   - outputDirectory: Where everything is written (created when the inputs have been checked).
     ///   - reporter: Live progress.
     ///   - writeMasks: Write each run's masks.
-    public init(experiment: Experiment, registry: MethodRegistry, outputDirectory: URL,
+    public init(experiment: Experiment, catalog: ShearsCatalog, outputDirectory: URL,
                 reporter: any ProgressReporter = SilentProgress(), writeMasks: Bool = true) {
         self.experiment = experiment
-        runner = ExperimentRunner(registry: registry, reporter: reporter)
+        runner = ExperimentRunner(catalog: catalog, reporter: reporter)
         self.outputDirectory = outputDirectory
         self.writeMasks = writeMasks
     }
@@ -107,11 +113,12 @@ public struct Comparison {
     public func run() throws -> (report: ComparisonReport, files: ReportFiles) {
         let start = Date()
         let reporter = runner.reporter
-        try experiment.validate(registry: runner.registry)
+        try experiment.validate(catalog: runner.catalog)
         try checkOutputDirectory()
-        let stored = resume ? try Self.storedRecord(in: stateRoot) : nil
-        // The data depend on the seed only for the synthetic task; real datasets are loaded once.
-        let seedDependentData = experiment.dataset.lowercased() == "synthetic"
+        let stored = resume ? try Self.storedRecord(in: stateRoot, constraints: runner.catalog.constraints) : nil
+        // The data depend on the seed only for generated data (the synthetic task); real datasets are loaded once.
+        // (An unknown name fails in `load` below, which tests may replace.)
+        let seedDependentData = (try? runner.catalog.datasets.registration(named: experiment.dataset))?.dependsOnSeed ?? false
         let load = loadData ?? { seed in try runner.loadData(experiment, seed: seed).splits }
         var data = try load(experiment.seeds[0])
         try checkDenseWeightsFile(data: data)

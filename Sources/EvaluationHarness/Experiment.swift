@@ -54,7 +54,7 @@ public struct SelectionSpec: Codable, Equatable, Sendable {
 public struct Experiment: Codable, Equatable, Sendable {
     /// The zoo model.
     public var model: String
-    /// The dataset name (see `DatasetCatalog`).
+    /// The dataset name (see ``ShearsCatalog/datasets``).
     public var dataset: String
     /// Where the dataset's files are (nil: the default for the dataset).
     public var dataDirectory: String?
@@ -99,8 +99,9 @@ public struct Experiment: Codable, Equatable, Sendable {
         self.withinPoints = withinPoints
     }
 
-    /// Throws on settings that cannot run, before anything trains.
-    public func validate(registry: MethodRegistry) throws {
+    /// Throws on settings that cannot run, before anything trains; the methods are looked up in `catalog`.
+    public func validate(catalog: ShearsCatalog) throws {
+        let registry = catalog.methods
         guard !methods.isEmpty else { throw PruningError.invalidOption("the experiment lists no methods") }
         guard !seeds.isEmpty else { throw PruningError.invalidOption("the experiment lists no seeds") }
         guard Set(methods.map(\.displayName)).count == methods.count else {
@@ -108,7 +109,7 @@ public struct Experiment: Codable, Equatable, Sendable {
         }
         guard pretrainEpochs >= 0 else { throw PruningError.invalidOption("pretrain epochs must be ≥ 0, got \(pretrainEpochs)") }
         guard withinPoints >= 0 else { throw PruningError.invalidOption("within-points must be ≥ 0, got \(withinPoints)") }
-        _ = try constraint.makeConstraint()
+        _ = try constraint.makeConstraint(registry: catalog.constraints)
         _ = try selection.makeSelector()
         try pipeline.validate()
         for method in methods {

@@ -21,27 +21,30 @@ public struct MethodRun: Sendable {
 
 /// Runs the pieces of an experiment: data, dense weights, and each method from the same dense weights.
 public struct ExperimentRunner {
-    /// The methods the experiment may name.
-    public var registry: MethodRegistry
+    /// The methods, models and datasets the experiment may name.
+    public var catalog: ShearsCatalog
     /// Live progress.
     public var reporter: any ProgressReporter
 
+    /// The methods the experiment may name.
+    public var registry: MethodRegistry { catalog.methods }
+
     /// Creates a runner.
-    public init(registry: MethodRegistry, reporter: any ProgressReporter = SilentProgress()) {
-        self.registry = registry
+    public init(catalog: ShearsCatalog, reporter: any ProgressReporter = SilentProgress()) {
+        self.catalog = catalog
         self.reporter = reporter
     }
 
     /// Loads and standardises the experiment's data.
     public func loadData(_ experiment: Experiment, seed: UInt64 = 0) throws -> (splits: DatasetSplits, standardization: Standardization) {
-        try DatasetCatalog.load(experiment.dataset, directory: experiment.dataDirectory, seed: seed,
-                                validationFraction: experiment.validationFraction)
+        try catalog.datasets.load(experiment.dataset, directory: experiment.dataDirectory, seed: seed,
+                                  validationFraction: experiment.validationFraction)
     }
 
-    /// A fresh zoo model shaped for the data.
+    /// A fresh model of the catalog shaped for the data.
     public func makeModel(_ experiment: Experiment, data: DatasetSplits, seed: UInt64) throws -> Model {
-        try ModelZoo.make(name: experiment.model, classes: data.train.classCount, inputChannels: data.train.channels,
-                          inputSize: data.train.height, seed: seed)
+        try catalog.models.make(experiment.model, ModelRequest(classes: data.train.classCount, inputChannels: data.train.channels,
+                                                               inputSize: data.train.height, seed: seed))
     }
 
     /// The dense starting weights: loaded from ``Experiment/denseWeights``, or read from the cache file, or trained
@@ -139,7 +142,7 @@ public struct ExperimentRunner {
         let model = try makeModel(experiment, data: data, seed: 0)
         try InputFit.check(data, fit: model, source: experiment.dataDirectory)
         let parameters = try experiment.selection.makeSelector().select(from: model)
-        try experiment.constraint.makeConstraint().validate(
+        try experiment.constraint.makeConstraint(registry: catalog.constraints).validate(
             parameters.map { LayerShape(name: $0.name, shape: $0.variable.value.shape) })
     }
 
@@ -165,7 +168,7 @@ public struct ExperimentRunner {
         try InputFit.check(data, fit: model, source: experiment.dataDirectory)
         try model.loadStateDict(dense)
         let parameters = try experiment.selection.makeSelector().select(from: model)
-        let constraint = try experiment.constraint.makeConstraint()
+        let constraint = try experiment.constraint.makeConstraint(registry: catalog.constraints)
         var configuration = experiment.pipeline
         configuration.seed = seed
         let method = try registry.make(spec.name, options: MethodOptions(spec.options))

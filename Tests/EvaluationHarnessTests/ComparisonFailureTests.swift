@@ -39,8 +39,9 @@ final class ControlledMethod: PruningMethod {
 
 @Suite("Comparison: failed runs are reported, finished runs kept, --resume continues")
 struct ComparisonFailureTests {
-    static func registry(_ control: TestMethodControl) -> MethodRegistry {
-        MethodRegistry(BuiltInMethods.registry.registrations + [
+    /// The built-in catalog plus the two test methods (whose names are free, so `try!` cannot fail).
+    static func catalog(_ control: TestMethodControl) -> ShearsCatalog {
+        try! ShearsCatalog.builtIn.adding(methods: [
             MethodRegistration(name: "counted", summary: "test", options: [],
                                make: { _ in ControlledMethod(name: "counted", control: control, failsWhenTold: false) }),
             MethodRegistration(name: "flaky", summary: "test", options: [],
@@ -55,7 +56,7 @@ struct ComparisonFailureTests {
     }
 
     static func comparison(_ control: TestMethodControl, in directory: URL, dataSeed: UInt64 = 0, resume: Bool = false) -> Comparison {
-        var comparison = Comparison(experiment: experiment(), registry: registry(control), outputDirectory: directory)
+        var comparison = Comparison(experiment: experiment(), catalog: catalog(control), outputDirectory: directory)
         comparison.loadData = { seed in
             try DatasetSplits.synthetic(seed: seed + dataSeed, trainCount: 128, testCount: 64).standardized().splits
         }
@@ -155,7 +156,7 @@ struct ComparisonFailureTests {
             experiment.seeds = [0, 1]
             let control = TestMethodControl()
             control.shouldFail = false
-            var comparison = Comparison(experiment: experiment, registry: Self.registry(control),
+            var comparison = Comparison(experiment: experiment, catalog: Self.catalog(control),
                                         outputDirectory: root.appendingPathComponent("out"))
             comparison.loadData = { seed in
                 // Seed 1 has no training images (refused when its splits are made): its dense model cannot be made.
@@ -176,7 +177,7 @@ struct ComparisonFailureTests {
             let directory = root.appendingPathComponent("out")
             var experiment = Self.experiment()
             experiment.model = model
-            var comparison = Comparison(experiment: experiment, registry: Self.registry(TestMethodControl()), outputDirectory: directory)
+            var comparison = Comparison(experiment: experiment, catalog: Self.catalog(TestMethodControl()), outputDirectory: directory)
             comparison.loadData = { seed in
                 try DatasetSplits.synthetic(seed: seed, trainCount: 32, testCount: 16, height: 28, width: 20).standardized().splits
             }

@@ -16,7 +16,7 @@ struct ComparisonTests {
     }
 
     static func comparison(_ experiment: Experiment, in directory: URL) -> Comparison {
-        var comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry, outputDirectory: directory)
+        var comparison = Comparison(experiment: experiment, catalog: .builtIn, outputDirectory: directory)
         comparison.loadData = { seed in
             try DatasetSplits.synthetic(seed: seed, trainCount: 256, testCount: 128).standardized().splits
         }

@@ -47,7 +47,7 @@ struct ExperimentFileTests {
         #expect(experiment.pretrainEpochs == 8)
         #expect(experiment.pretrainOptimizer == .denseTraining)
         #expect(experiment.denseWeights == nil)
-        try experiment.validate(registry: BuiltInMethods.registry)
+        try experiment.validate(catalog: .builtIn)
     }
 
     @Test("an empty file and {} give the default experiment")
@@ -138,6 +138,6 @@ struct ExperimentFileTests {
         let experiment = try ExperimentFile.load(from: root.appendingPathComponent("docs/experiment-example.yaml"))
         #expect(experiment.methods.map(\.displayName) == ["slr", "admm", "magnitude one-shot"])
         #expect(experiment.pipeline.lossSubsetSize == 10_000)
-        try experiment.validate(registry: BuiltInMethods.registry)
+        try experiment.validate(catalog: .builtIn)
     }
 }

@@ -5,15 +5,16 @@ import Testing
 /// and working.
 @Suite("README example")
 struct ReadmeExampleTests {
-    @Test("the library example runs: train, prune with SLR through the registry, read the convergence figures")
+    @Test("the library example runs: train, prune with SLR through the catalog, read the convergence figures")
     func libraryExample() throws {
-        let (data, _) = try DatasetCatalog.load("synthetic", directory: nil)
+        let catalog = ShearsCatalog.builtIn
+        let (data, _) = try catalog.datasets.load("synthetic", directory: nil)
         let small = try DatasetSplits(train: data.train.prefix(256), test: data.test.prefix(128))
-        let model = try ModelZoo.make(name: "mlp")
+        let model = try catalog.models.make("mlp", ModelRequest(classes: 10, inputChannels: 1, inputSize: 28, seed: 0))
         _ = try DenseTraining.train(model: model, data: small, epochs: 1, batchSize: 64,
                                     optimizer: .denseTraining, seed: 0)
 
-        let method = try BuiltInMethods.registry.make("slr", options: MethodOptions(["rho": "0.1"]))
+        let method = try catalog.methods.make("slr", options: MethodOptions(["rho": "0.1"]))
         let constraint = try SparsityConstraint.unstructured(sparsity: 0.9)
         let parameters = try ParameterSelector.default.select(from: model)
         let pipeline = PruningPipeline(configuration: PipelineConfiguration(methodEpochs: 1, retrainEpochs: 1, batchSize: 64))

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("layerwise options and registration")
 struct LayerwiseOptionsTests {
-    let registry = MethodRegistry([LayerwisePruning.registration])
+    let registry = try! MethodRegistry([LayerwisePruning.registration])
 
     @Test("defaults: one-shot, 1024 parallel calibration images, damping 0.01, blocks of 128")
     func defaults() throws {

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Method registry, options, masks and run results")
 struct PipelineMethodPiecesTests {
-    static let registry = MethodRegistry([
+    static let registry = try! MethodRegistry([
         MethodRegistration(name: "project", summary: "projection at the end",
                            options: [MethodOption("level", "a number", default: "1")],
                            make: { options in

@@ -57,10 +57,12 @@ public enum ExperimentFile {
     ///
     /// The file's type and size are checked before it is read (a folder, a FIFO or a file above
     /// ``maximumSize`` is refused unread); then the checks of ``decode(_:format:source:)`` apply.
-    /// - Parameter url: A `.json`, `.yaml` or `.yml` file.
+    /// - Parameters:
+    ///   - url: A `.json`, `.yaml` or `.yml` file.
+    ///   - constraints: Constraints whose names the file's constraint may use besides the built-in patterns.
     /// - Throws: ``ExperimentFileError`` naming the file and the field at fault.
-    public static func load(from url: URL) throws -> Experiment {
-        try decode(readContents(of: url), format: Format(path: url.path), source: url.path)
+    public static func load(from url: URL, constraints: ConstraintRegistry = ConstraintRegistry()) throws -> Experiment {
+        try decode(readContents(of: url), format: Format(path: url.path), source: url.path, constraints: constraints)
     }
 
     /// Decodes an experiment from file contents.
@@ -72,9 +74,12 @@ public enum ExperimentFile {
     ///   - data: The contents (UTF-8).
     ///   - format: JSON or YAML.
     ///   - source: The name errors give for the contents.
+    ///   - constraints: Constraints whose names the constraint may use besides the built-in patterns.
     /// - Throws: ``ExperimentFileError`` naming the field at fault.
-    public static func decode(_ data: Data, format: Format, source: String = "<text>") throws -> Experiment {
+    public static func decode(_ data: Data, format: Format, source: String = "<text>",
+                              constraints: ConstraintRegistry = ConstraintRegistry()) throws -> Experiment {
         guard data.count <= maximumSize else { throw tooLarge(data.count, source: source) }
+        let userInfo: [CodingUserInfoKey: Any] = [.shearsConstraints: constraints]
         do {
             switch format {
             case .json:
@@ -83,17 +88,19 @@ public enum ExperimentFile {
                 if let first = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first != UInt8(ascii: "{") {
                     throw notAMapping(found: first == UInt8(ascii: "[") ? "a list" : "a single value", source: source)
                 }
-                return try JSONDecoder().decode(Experiment.self, from: data)
+                let decoder = JSONDecoder()
+                decoder.userInfo = userInfo
+                return try decoder.decode(Experiment.self, from: data)
             case .yaml:
                 guard let text = String(data: data, encoding: .utf8) else {
                     throw ExperimentFileError(file: source, field: "", detail: "is not UTF-8 text")
                 }
                 guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     // An empty file is the all-defaults experiment, the same as `{}`.
-                    return try YAMLDecoder().decode(Experiment.self, from: "{}")
+                    return try YAMLDecoder().decode(Experiment.self, from: "{}", userInfo: userInfo)
                 }
                 try checkYAMLStructure(text, source: source)
-                return try YAMLDecoder().decode(Experiment.self, from: text)
+                return try YAMLDecoder().decode(Experiment.self, from: text, userInfo: userInfo)
             }
         } catch let error as ExperimentFileError {
             throw error

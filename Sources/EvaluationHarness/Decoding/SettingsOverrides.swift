@@ -96,7 +96,8 @@ struct ConstraintOverrides: Decodable {
     /// Parses pattern text, turning the parser's error into a decoding error at the field.
     private static func pattern(_ text: String, decoder: any Decoder, key: AnyCodingKey?) throws -> ConstraintSpec.Pattern {
         do {
-            return try ConstraintSpec.parsePattern(text)
+            return try ConstraintSpec.parsePattern(
+                text, registry: decoder.userInfo[.shearsConstraints] as? ConstraintRegistry ?? ConstraintRegistry())
         } catch {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: decoder.codingPath + (key.map { [$0] } ?? []), debugDescription: "\(error)"))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A Codable description of a built-in constraint, parsed from command-line text and saved with checkpoints so that
+/// A Codable description of a constraint (a built-in pattern, or one registered in a ``ConstraintRegistry``), parsed from command-line text and saved with checkpoints so that
 /// a run can be resumed with the same constraint.
 ///
 /// ```swift
@@ -21,6 +21,8 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
         case filter
         /// `channel`: whole input channels.
         case channel
+        /// `NAME[:ARG…]`: a constraint of a ``ConstraintRegistry``, with the text's arguments.
+        case registered(name: String, arguments: [String])
 
         /// The canonical text, which ``ConstraintSpec/parsePattern(_:)`` reads back.
         public var description: String {
@@ -30,6 +32,7 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
             case .block(let height, let width): return "block:\(height)x\(width)"
             case .filter: return "filter"
             case .channel: return "channel"
+            case .registered(let name, let arguments): return ([name] + arguments).joined(separator: ":")
             }
         }
 
@@ -41,6 +44,7 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
             case .block(let height, let width): return .block(height: height, width: width)
             case .filter: return .filter
             case .channel: return .inputChannel
+            case .registered: return nil
             }
         }
     }
@@ -85,7 +89,7 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let text = try container.decode(String.self, forKey: .pattern)
-        pattern = try ConstraintSpec.parsePattern(text)
+        pattern = try ConstraintSpec.parsePattern(text, registry: decoder.userInfo[.shearsConstraints] as? ConstraintRegistry ?? ConstraintRegistry())
         sparsity = try container.decode(Double.self, forKey: .sparsity)
         scope = try container.decodeIfPresent(ConstraintScope.self, forKey: .scope) ?? .layer
         layerSparsity = try container.decodeIfPresent([String: Double].self, forKey: .layerSparsity) ?? [:]
@@ -106,7 +110,8 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
 
     /// A readable one-line form for logs and messages.
     public var description: String {
-        pattern.description + (pattern.granularity == nil ? "" : " sparsity \(formatRatio(sparsity)) scope \(scope.rawValue)")
+        if case .nm = pattern { return pattern.description }
+        return pattern.description + " sparsity \(formatRatio(sparsity)) scope \(scope.rawValue)"
     }
 
     /// Parses constraint text and checks it.
@@ -115,18 +120,23 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
     ///     (case-insensitive; `filters`, `channels` also accepted).
     ///   - sparsity: The fraction of zero groups, in [0, 1) (ignored by N:M).
     ///   - scope: Per layer or global (N:M accepts only per layer).
+    ///   - registry: Constraints whose names the text may use besides the built-in patterns.
     /// - Throws: ``ConstraintError`` naming the text and what was expected.
-    public static func parse(_ text: String, sparsity: Double, scope: ConstraintScope = .layer) throws -> ConstraintSpec {
-        let spec = ConstraintSpec(pattern: try parsePattern(text), sparsity: sparsity, scope: scope)
-        _ = try spec.makeConstraint()
+    public static func parse(_ text: String, sparsity: Double, scope: ConstraintScope = .layer,
+                             registry: ConstraintRegistry = ConstraintRegistry()) throws -> ConstraintSpec {
+        let spec = ConstraintSpec(pattern: try parsePattern(text, registry: registry), sparsity: sparsity, scope: scope)
+        _ = try spec.makeConstraint(registry: registry)
         return spec
     }
 
-    /// Parses the pattern part of constraint text (see ``parse(_:sparsity:scope:)``).
-    /// - Parameter text: The pattern text.
-    public static func parsePattern(_ text: String) throws -> Pattern {
+    /// Parses the pattern part of constraint text (see ``parse(_:sparsity:scope:registry:)``).
+    /// - Parameters:
+    ///   - text: The pattern text.
+    ///   - registry: Constraints whose names the text may use besides the built-in patterns (`NAME[:ARG…]`).
+    public static func parsePattern(_ text: String, registry: ConstraintRegistry = ConstraintRegistry()) throws -> Pattern {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let expected = "expected one of unstructured, nm:N:M, block:HxW, filter, channel"
+            + registry.names.map { ", " + $0 }.joined()
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         func integer(_ part: String, _ what: String) throws -> Int {
             guard let value = Int(part) else {
@@ -156,6 +166,9 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
             return .block(height: height, width: width)
         default:
             if parts.count == 2, let n = Int(parts[0]), let m = Int(parts[1]) { return .nm(n: n, m: m) }
+            if let registration = registry.registration(named: parts[0]) {
+                return .registered(name: registration.name, arguments: Array(parts.dropFirst()))
+            }
             if ["unstructured", "filter", "filters", "channel", "channels"].contains(parts[0]) {
                 throw ConstraintError.malformedSpec("'\(text)': '\(parts[0])' takes no parameters")
             }
@@ -164,8 +177,16 @@ public struct ConstraintSpec: Hashable, Codable, Sendable, CustomStringConvertib
     }
 
     /// Builds the constraint this text describes.
+    /// - Parameter registry: Where a `.registered` pattern's factory is found.
     /// - Throws: ``ConstraintError`` for values out of range or fields that do not apply to the pattern or scope.
-    public func makeConstraint() throws -> any Constraint {
+    public func makeConstraint(registry: ConstraintRegistry = ConstraintRegistry()) throws -> any Constraint {
+        if case .registered(let name, _) = pattern {
+            guard let registration = registry.registration(named: name) else {
+                let known = registry.names.isEmpty ? "none is registered" : "registered: " + registry.names.joined(separator: ", ")
+                throw ConstraintError.malformedSpec("constraint '\(name)' is not registered (\(known))")
+            }
+            return try registration.make(self)
+        }
         guard let granularity = pattern.granularity else {
             guard case .nm(let n, let m) = pattern else { preconditionFailure("only N:M has no granularity") }
             guard scope == .layer else {

@@ -63,8 +63,8 @@ public struct MethodOptions: Equatable, Sendable {
 
 /// How a method module makes itself known: its name, a one-line description, its options and a factory.
 ///
-/// A module exposes one `static let registration`; the umbrella module lists every registration in one place,
-/// which is all `shears methods` and `shears compare` need.
+/// A module exposes one `static let registration`; the built-in catalog (`ShearsCatalog.builtIn`, module `Shears`)
+/// lists every built-in registration in one place, and another package registers its own in a catalog of its own.
 public struct MethodRegistration: Sendable {
     /// The registry name (`slr`).
     public let name: String
@@ -88,12 +88,22 @@ public struct MethodRegistration: Sendable {
 /// A set of registered methods, looked up by name.
 public struct MethodRegistry: Sendable {
     /// The registrations, in listing order.
-    public let registrations: [MethodRegistration]
+    public private(set) var registrations: [MethodRegistration] = []
 
-    /// Creates a registry; names must be unique.
-    public init(_ registrations: [MethodRegistration]) {
-        precondition(Set(registrations.map(\.name)).count == registrations.count, "duplicate method names in the registry")
-        self.registrations = registrations
+    /// An empty registry.
+    public init() {}
+
+    /// A registry of `registrations`; throws ``CatalogError/duplicateName(kind:name:)`` when two share a name.
+    public init(_ registrations: [MethodRegistration]) throws {
+        for registration in registrations { try register(registration) }
+    }
+
+    /// Adds a method; throws ``CatalogError/duplicateName(kind:name:)`` when its name is taken.
+    public mutating func register(_ registration: MethodRegistration) throws {
+        guard !names.contains(registration.name) else {
+            throw CatalogError.duplicateName(kind: "pruning method", name: registration.name)
+        }
+        registrations.append(registration)
     }
 
     /// The registered names.

@@ -4,7 +4,7 @@ import Shears
 
 /// Which data to use.
 struct DataOptions: ParsableArguments {
-    @Option(name: .customLong("dataset"), help: "The dataset: fashion-mnist (the default), mnist, cifar10 or synthetic. Inputs are pixel/255, then standardised by the training set's mean and standard deviation.")
+    @Option(name: .customLong("dataset"), help: "The dataset: \(ShearsCommand.catalog.datasets.names.joined(separator: ", ")) (default fashion-mnist). Inputs are pixel/255, then standardised by the training set's mean and standard deviation.")
     var datasetFlag: String?
 
     /// The dataset's name: `--dataset`, else fashion-mnist. (The flag is optional so that `--resume` can tell a
@@ -21,7 +21,8 @@ struct DataOptions: ParsableArguments {
 
     /// Loads and standardises the data.
     func load(seed: UInt64) throws -> (splits: DatasetSplits, standardization: Standardization) {
-        try DatasetCatalog.load(dataset, directory: dataDirectory, seed: seed, validationFraction: validationFraction)
+        try ShearsCommand.catalog.datasets.load(dataset, directory: dataDirectory, seed: seed,
+                                                validationFraction: validationFraction)
     }
 }
 
@@ -50,10 +51,11 @@ struct RuntimeOptions: ParsableArguments {
     func reporter() -> TerminalProgress { TerminalProgress(notesToStandardError: json) }
 }
 
-/// Makes the zoo model for a dataset.
+/// Makes the catalog's model `name` for a dataset.
 func makeModel(_ name: String, for data: DatasetSplits, seed: UInt64) throws -> Model {
-    let model = try ModelZoo.make(name: name, classes: data.train.classCount, inputChannels: data.train.channels,
-                                  inputSize: data.train.height, seed: seed)
+    let model = try ShearsCommand.catalog.models.make(
+        name, ModelRequest(classes: data.train.classCount, inputChannels: data.train.channels,
+                           inputSize: data.train.height, seed: seed))
     try InputFit.check(data, fit: model)
     return model
 }

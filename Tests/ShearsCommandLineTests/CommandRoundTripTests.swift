@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Shears
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 @Suite("shears train → prune → inspect → evaluate on the synthetic task", .serialized)
 struct CommandRoundTripTests {

@@ -2,7 +2,7 @@ import _TestSupport
 import Foundation
 import Shears
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 /// `--out` of train, prune and compare: nothing replaced silently, inputs never written over, one run per folder,
 /// a failed run leaves the folder as it was.

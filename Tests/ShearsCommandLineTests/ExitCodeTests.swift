@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Shears
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -4,12 +4,13 @@ import Shears
 
 /// `shears compare`: every method on the same model, data, seeds and budgets, with a convergence report.
 struct CompareCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    // Computed, so that the discussion lists the default methods of the catalog the command runs with.
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "compare",
         abstract: "Compare pruning methods side by side (the default runs a small Fashion-MNIST experiment).",
         discussion: """
         With no flags: lenet5 on Fashion-MNIST, unstructured sparsity 0.9 in every layer, methods \
-        \(QuickDefaults.methodNames(in: BuiltInMethods.registry).joined(separator: ", ")); the dense network is \
+        \(QuickDefaults.methodNames(in: ShearsCommand.catalog.methods).joined(separator: ", ")); the dense network is \
         pretrained for \(QuickDefaults.pretrainEpochs) epochs and cached in OUT/dense-seed<k>.safetensors (reused by \
         later runs), then each method runs \(QuickDefaults.methodEpochs) method-phase and \(QuickDefaults.retrainEpochs) \
         retraining epochs from the same dense weights, with the Lagrangian loss over the first \
@@ -23,7 +24,7 @@ struct CompareCommand: ParsableCommand {
 
         The comparison works in .OUT.incomplete next to OUT and moves it into place when it ends; an OUT that holds \
         an earlier comparison is replaced only with --overwrite, whose cached dense weights are then reused.
-        """)
+        """) }
 
     /// The budgets of `shears compare` without flags: a few minutes on two cores in a release build.
     enum QuickDefaults {
@@ -40,7 +41,7 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Comma-separated methods (default: slr, admm, magnitude, and layerwise when registered); see `shears methods`.")
     var methods: String?
-    @Option(help: "The zoo model: \(ModelZoo.names.joined(separator: ", ")).") var model = "lenet5"
+    @Option(help: "The model: \(ShearsCommand.catalog.models.names.joined(separator: ", ")).") var model = "lenet5"
     @OptionGroup var data: DataOptions
     @OptionGroup var pruning: PruningOptions
     @Option(parsing: .unconditional, help: "Comma-separated seeds; each is a full repetition (dense training included unless cached).") var seeds = "0"
@@ -78,8 +79,9 @@ struct CompareCommand: ParsableCommand {
         }
         let experiment: Experiment
         do {
-            experiment = try resumed.map { try Comparison.storedExperiment(in: $0.checkpointDirectory) } ?? makeExperiment()
-            try experiment.validate(registry: BuiltInMethods.registry)
+            experiment = try resumed.map { try Comparison.storedExperiment(in: $0.checkpointDirectory,
+                                                                                constraints: ShearsCommand.catalog.constraints) } ?? makeExperiment()
+            try experiment.validate(catalog: ShearsCommand.catalog)
             try runtime.applyThreads()
         } catch {
             resumed?.abandon()
@@ -97,7 +99,7 @@ struct CompareCommand: ParsableCommand {
             reporter.note("replacing the earlier comparison in \(out)" + (reused.isEmpty ? "" : " (its cached dense weights are reused)"))
         }
         let (report, files) = try folder.run { directory in
-            var comparison = Comparison(experiment: experiment, registry: BuiltInMethods.registry,
+            var comparison = Comparison(experiment: experiment, catalog: ShearsCommand.catalog,
                                         outputDirectory: directory, reporter: reporter)
             // Finished runs and checkpoints live in the run folder's checkpoint, which survives a failure (for
             // --resume) and goes when the comparison is complete.
@@ -164,9 +166,10 @@ struct CompareCommand: ParsableCommand {
             guard conflicting.isEmpty else {
                 throw ValidationError("--experiment \(experimentFile) describes the whole experiment; drop \(conflicting.joined(separator: ", ")) (only --out, --overwrite, --threads and --json combine with it)")
             }
-            let experiment = try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile))
+            let experiment = try ExperimentFile.load(from: URL(fileURLWithPath: experimentFile),
+                                                     constraints: ShearsCommand.catalog.constraints)
             do {
-                try experiment.validate(registry: BuiltInMethods.registry)
+                try experiment.validate(catalog: ShearsCommand.catalog)
             } catch {
                 // A value the file gives is the culprit: name the file, as its parse errors do.
                 throw ValidationError("experiment file \(experimentFile): \(ShearsCommand.message(for: error))")
@@ -174,7 +177,7 @@ struct CompareCommand: ParsableCommand {
             return experiment
         }
 
-        let registry = BuiltInMethods.registry
+        let registry = ShearsCommand.catalog.methods
         let methodNames = try methods.map(Self.parseList) ?? QuickDefaults.methodNames(in: registry)
         guard !methodNames.isEmpty else { throw ValidationError("--methods lists no method; e.g. --methods slr,admm,magnitude") }
         for name in methodNames { _ = try registry.registration(named: name) }

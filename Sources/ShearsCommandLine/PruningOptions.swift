@@ -5,7 +5,7 @@ import Shears
 /// The flags `shears prune` and `shears compare` share: the constraint, the selection, budgets and method options.
 struct PruningOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "The target sparsity, in [0, 1) (default 0.9; ignored by nm:N:M, whose ratio is its pattern).") var sparsity: Double?
-    @Option(help: "unstructured (the default), nm:N:M (e.g. nm:2:4), block:HxW, filter or channel.") var constraint: String?
+    @Option(help: "unstructured (the default), nm:N:M (e.g. nm:2:4), block:HxW, filter or channel\(ShearsCommand.catalog.constraints.names.map { ", " + $0 }.joined()).") var constraint: String?
     @Option(help: "layer (the default: every layer at the sparsity) or global (one threshold across the selected layers).") var scope: String?
     @Option(help: "Prune only parameters matching this name, glob or re:REGEX (repeatable).") var include: [String] = []
     @Option(help: "Leave parameters matching this name, glob or re:REGEX dense (repeatable).") var exclude: [String] = []
@@ -54,7 +54,7 @@ struct PruningOptions: ParsableArguments {
 
     /// The given options that `method` accepts; an option no listed method accepts is an error.
     static func options(_ values: [String: String], for method: String, allMethods: [String]) throws -> [String: String] {
-        let registry = BuiltInMethods.registry
+        let registry = ShearsCommand.catalog.methods
         let accepted = Set(try registry.registration(named: method).options.map(\.key))
         let acceptedByAny = Set(try allMethods.flatMap { try registry.registration(named: $0).options.map(\.key) })
         for key in values.keys.sorted() where !acceptedByAny.contains(key) {
@@ -68,7 +68,7 @@ struct PruningOptions: ParsableArguments {
     func checkRanges(_ values: [String: String], methods: [String]) throws {
         try OptionRange.learningRate.check(methodLR ?? 0.01, flag: "--method-lr")
         try OptionRange.learningRate.check(retrainLR ?? 0.01, flag: "--retrain-lr")
-        let takesRho = try methods.contains { try BuiltInMethods.registry.registration(named: $0).options.contains { $0.key == "rho" } }
+        let takesRho = try methods.contains { try ShearsCommand.catalog.methods.registration(named: $0).options.contains { $0.key == "rho" } }
         if takesRho, let text = values["rho"], let value = Double(text) {
             try OptionRange.rho.check(value, flag: "--rho")
         }
@@ -107,7 +107,8 @@ struct PruningOptions: ParsableArguments {
         return Experiment(model: model, dataset: data.dataset, dataDirectory: data.dataDirectory,
                           validationFraction: data.validationFraction, denseWeights: denseWeights,
                           pretrainEpochs: pretrainEpochs,
-                          constraint: try ConstraintSpec.parse(constraint ?? "unstructured", sparsity: sparsity ?? 0.9, scope: scopeValue),
+                          constraint: try ConstraintSpec.parse(constraint ?? "unstructured", sparsity: sparsity ?? 0.9, scope: scopeValue,
+                                                                  registry: ShearsCommand.catalog.constraints),
                           selection: SelectionSpec(include: include, exclude: exclude, keepFirstDense: keepFirstDense,
                                                    keepLastDense: keepLastDense),
                           methods: specs, pipeline: pipeline, seeds: seeds)

@@ -4,7 +4,7 @@ import EvaluationHarness
 import Foundation
 import PruningCore
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 @Suite("shears compare: flags and experiment files")
 struct CompareCommandTests {

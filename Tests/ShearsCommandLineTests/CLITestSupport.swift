@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Shears
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 /// Helpers for running `shears` commands in-process.
 enum CLI {

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Shears
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 /// A bad `shears prune` request: the flags after the common ones, and a fragment the error message must contain.
 struct BadPruneRequest: Sendable, CustomTestStringConvertible {

@@ -35,9 +35,9 @@ extension ShearsCommand {
         guard parserCode == .validationFailure, !(error is ValidationError) else { return nil }
         let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
         if let first = arguments.first, names.contains(first) {
-            return "run `shears \(first) --help` for its flags and their values"
+            return "run `\(commandName) \(first) --help` for its flags and their values"
         }
-        return "run `shears --help` for the commands"
+        return "run `\(commandName) --help` for the commands"
     }
 
     /// Prints the message (and hint) of `error` on stderr and exits with its code; help requests print help and
@@ -66,7 +66,7 @@ extension ShearsCommand {
             case .invalidArgument, .shapeMismatch: return true
             default: return false
             }
-        case is DatasetError, is ExperimentFileError, is CheckpointError, is StateDictError, is NeuralNetworkError,
+        case is DatasetError, is ExperimentFileError, is CatalogError, is CheckpointError, is StateDictError, is NeuralNetworkError,
              is ConstraintError, is SelectionError, is ScheduleError:
             return true
         case is AtomicFileError, is TensorError:
@@ -84,6 +84,9 @@ extension ShearsCommand {
         switch error {
         case let error as CheckpointError where error.kind == .unreadable:
             return "cannot read \(error.file): \(FileDiagnosis.whyUnreadable(error.file) ?? error.detail)"
+        case let CatalogError.missingDataDirectory(dataset, contents):
+            // The library names the option; the command line names its flag.
+            return "--dataset \(dataset) needs --data-dir with \(contents)"
         case let error as ExperimentFileError where error.detail.hasPrefix("cannot be read"):
             return "cannot read the experiment file \(error.file): \(FileDiagnosis.whyUnreadable(error.file) ?? error.detail)"
         default:

@@ -55,7 +55,7 @@ struct PruneCommand: ParsableCommand {
         let method = self.method ?? "magnitude", model = self.model ?? "lenet5", seed = self.seed ?? 0
         try runtime.applyThreads()
         let experiment = try pruning.experiment(model: model, data: data, methods: [method], denseWeights: weights, seeds: [seed])
-        try experiment.validate(registry: BuiltInMethods.registry)
+        try experiment.validate(catalog: ShearsCommand.catalog)
         let weightsSHA256 = try SHA256.hexDigest(ofFile: URL(fileURLWithPath: weights))
         let settings = try JSONEncoder.sortedPretty.encode(
             PruneRunSettings(arguments: SettingFlag.arguments(settingFlags), weights: weights, weightsSHA256: weightsSHA256,
@@ -66,7 +66,7 @@ struct PruneCommand: ParsableCommand {
         let folder = try resumedFolder
             ?? claimRunFolder(outPath, command: "prune", overwrite: overwrite, inputs: inputs, resumable: true, reporter: reporter)
         let run = try folder.run { outputDirectory in
-            let runner = ExperimentRunner(registry: BuiltInMethods.registry, reporter: reporter)
+            let runner = ExperimentRunner(catalog: ShearsCommand.catalog, reporter: reporter)
             let (splits, _) = try runner.loadData(experiment, seed: seed)
             try runner.validateModelFit(experiment, data: splits)
             let dense = try runner.denseState(experiment, data: splits, seed: seed, cache: nil)

@@ -37,7 +37,9 @@ extension PruneCommand {
             throw ValidationError("--resume \(folder): the folder holds no run of `shears prune` (\(checkpoint.path)/settings.json is missing)")
         }
         let stored: PruneRunSettings
-        do { stored = try JSONDecoder().decode(PruneRunSettings.self, from: settingsData) } catch {
+        let decoder = JSONDecoder()
+        decoder.userInfo = ShearsCommand.catalog.decodingUserInfo
+        do { stored = try decoder.decode(PruneRunSettings.self, from: settingsData) } catch {
             throw ValidationError("--resume \(folder): \(checkpoint.path)/settings.json is not a Shears run record")
         }
         var original: PruneCommand

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Shears
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 @Suite("shears prune --resume: the run's own settings, checked against the flags given", .serialized)
 struct PruneResumeTests {

@@ -2,7 +2,7 @@ import _TestSupport
 import Foundation
 import Shears
 import Testing
-@testable import ShearsCLI
+@testable import ShearsCommandLine
 
 /// Every case of ``BadInputCatalog``: `shears` refuses it with the documented exit status and a message that names
 /// the culprit, quotes no Foundation error domain, and changes no file outside the run's own folder.

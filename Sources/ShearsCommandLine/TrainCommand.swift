@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a dense network; writes DIR/model.safetensors and DIR/metrics.json.")
 
-    @Option(help: "The zoo model: \(ModelZoo.names.joined(separator: ", ")).") var model = "lenet5"
+    @Option(help: "The model: \(ShearsCommand.catalog.models.names.joined(separator: ", ")).") var model = "lenet5"
     @OptionGroup var data: DataOptions
     @Option(parsing: .unconditional, help: "Training epochs.") var epochs = 10
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size.") var batchSize = 128
