@@ -21,6 +21,20 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
         state = [nextSplitMix(), nextSplitMix(), nextSplitMix(), nextSplitMix()]
     }
 
+    private enum CodingKeys: String, CodingKey { case state }
+
+    /// Restores a saved generator; refuses a state that is not four words, or all zero (xoshiro's one dead state),
+    /// so that a tampered checkpoint cannot make ``next()`` read past the state.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try container.decode([UInt64].self, forKey: .state)
+        guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .state, in: container,
+                                                   debugDescription: "a generator's state is four words, not all zero; found \(words)")
+        }
+        state = words
+    }
+
     @inlinable
     static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 

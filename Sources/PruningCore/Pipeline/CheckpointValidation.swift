@@ -39,11 +39,7 @@ extension RunCheckpoint {
         guard (methodRecords, retrainRecords) == expectedRecords else {
             throw refuse("partialResult holds \(methodRecords) method-phase and \(retrainRecords) retraining epoch(s); expected \(expectedRecords.0) and \(expectedRecords.1)")
         }
-        for (name, generator) in [("modelGenerator", modelGenerator), ("sessionGenerator", sessionGenerator)] {
-            guard generator.state.count == 4, generator.state.contains(where: { $0 != 0 }) else {
-                throw refuse("\(name) must hold four words, not all zero; found \(generator.state)")
-            }
-        }
+        // The generators' four words are checked as the JSON is decoded (SeededGenerator.init(from:)).
         // Methods turn some values into integers (iteration counters): they must be finite and exactly representable.
         for (key, value) in methodValues.sorted(by: { $0.key < $1.key }) where !value.isFinite || abs(value) > 9.0e15 {
             throw refuse("methodValues.\(key) is \(value); expected a finite number")

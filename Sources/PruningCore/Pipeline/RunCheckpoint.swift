@@ -107,7 +107,10 @@ struct RunCheckpoint: Codable {
         case .keyNotFound(let key, let context): return "the key '\(key.stringValue)' is missing at \(path(context))"
         case .typeMismatch(let type, let context): return "\(path(context)) is not a \(type)"
         case .valueNotFound(let type, let context): return "\(path(context)) is null, expected a \(type)"
-        case .dataCorrupted(let context): return "\(path(context)) is not valid JSON or not a valid value"
+        case .dataCorrupted(let context):
+            // A value's own check (a generator's four words) says what it expected; Foundation's JSON errors do not.
+            let detail = context.underlyingError == nil && !context.debugDescription.isEmpty ? ": \(context.debugDescription)" : ""
+            return "\(path(context)) is not valid JSON or not a valid value\(detail)"
         @unknown default: return "it does not decode"
         }
     }
