@@ -50,6 +50,22 @@ struct ExperimentFileLimitsTests {
         #expect(YAMLStructureChecks.firstCollectionTooDeep(shallow, limit: 2) == nil)
     }
 
+    @Test("a YAML 1.1 base-60 integer that would overflow in Yams is refused by name; ordinary values pass")
+    func sexagesimalOverflow() throws {
+        // Yams reads `1:30` as 90 with unchecked arithmetic: 13 parts, or one huge part, trapped it (fuzz-experiment).
+        for text in ["1:2:3:4:5:6:7:8:9:10:11:12:13", "999999999999999999:1", "-1_0:2:3:4:5:6:7:8:9:10:11:12"] {
+            #expect(YAMLStructureChecks.sexagesimalOverflows(text), "\(text)")
+            let error = try #require(Self.error("pretrainEpochs: \(text)\n", format: .yaml))
+            #expect(error.field == "pretrainEpochs" && error.detail.contains("base-60 number too large"), "\(error)")
+        }
+        for text in ["1:30", "nm:2:4", "geometric:1.3:10", "10", "x"] {
+            #expect(!YAMLStructureChecks.sexagesimalOverflows(text), "\(text)")
+        }
+        // Quoted, it is text; a field that wants an integer then says so instead.
+        let quoted = try #require(Self.error("pretrainEpochs: '1:2:3:4:5:6:7:8:9:10:11:12:13'\n", format: .yaml))
+        #expect(!quoted.detail.contains("base-60"), "\(quoted)")
+    }
+
     @Test("a YAML key given twice is refused naming the field and both lines")
     func yamlDuplicateKey() throws {
         let top = try #require(Self.error("model: mlp\ndataset: synthetic\nmodel: lenet5\n", format: .yaml))

@@ -304,6 +304,9 @@ enum BadInputCatalog {
             let path = try box.write("ok.yaml", text: "model: mlp\ndataset: synthetic\n")
             return (compare(box, experiment: path) + ["--sparsity", "0.5"], [path, "--sparsity"])
         },
+        experimentFile("a YAML 1.1 base-60 number too large for an integer", "sexagesimal.yaml",
+                       "model: mlp\ndataset: synthetic\npretrainEpochs: 1:2:3:4:5:6:7:8:9:10:11:12:13\n",
+                       naming: ["pretrainEpochs", "base-60", "line 3"]),
         experimentFile("YAML that is not a mapping", "list.yaml", "- model\n- mlp\n", naming: ["a list", "expected a mapping"]),
         experimentFile("JSON that is not an object", "list.json", "[\"model\", \"mlp\"]", naming: ["a list", "expected a mapping"]),
     ]

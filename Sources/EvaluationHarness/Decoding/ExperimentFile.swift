@@ -152,6 +152,11 @@ public enum ExperimentFile {
             let place = lines.count == 2 ? " (lines \(lines[0]) and \(lines[1]))" : ""
             throw ExperimentFileError(file: source, field: duplicate.path.isEmpty ? duplicate.key : duplicate.path + "." + duplicate.key,
                                       detail: "is given twice\(place); expected each field once")
+        } catch let number as YAMLStructureChecks.OversizedNumber {
+            let place = number.line.map { " (line \($0))" } ?? ""
+            let shown = number.text.count > 40 ? String(number.text.prefix(40)) + "…" : number.text
+            throw ExperimentFileError(file: source, field: number.path,
+                                      detail: "'\(shown)'\(place) reads as a YAML 1.1 base-60 number too large for an integer; expected a plain decimal number (quote it if it is text)")
         } catch is YAMLStructureChecks.TooManyNodes {
             throw ExperimentFileError(file: source, field: "",
                                       detail: "expands (through YAML aliases) to more than \(YAMLStructureChecks.maximumVisitedNodes) values; expected a plain settings file")

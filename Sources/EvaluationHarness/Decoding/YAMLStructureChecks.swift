@@ -61,8 +61,36 @@ enum YAMLStructureChecks {
     /// The composed tree expands to more than ``maximumVisitedNodes`` nodes.
     struct TooManyNodes: Error {}
 
+    /// A plain scalar that Yams would read as a YAML 1.1 base-60 integer too large for 64 bits.
+    struct OversizedNumber: Error {
+        /// Where the scalar is (`pretrainEpochs`, `seeds[2]`).
+        var path: String
+        var text: String
+        var line: Int?
+    }
+
+    /// Whether Yams, asked for an integer, would trap on `text`: a plain scalar with a colon is read as a base-60
+    /// number (`1:30` is 90), part by part (parts that are not decimal integers are skipped) with unchecked
+    /// arithmetic, so enough parts, or a large one, overflow. This redoes that arithmetic with overflow checks
+    /// (after dropping underscores, as Yams does).
+    static func sexagesimalOverflows(_ text: String) -> Bool {
+        guard text.contains(":") else { return false }
+        var digits = Substring(text.replacingOccurrences(of: "_", with: ""))
+        if digits.hasPrefix("-") || digits.hasPrefix("+") { digits = digits.dropFirst() }
+        var base = 1, value = 0
+        for part in digits.components(separatedBy: ":").compactMap({ Int($0, radix: 10) }).reversed() {
+            let (product, productOverflow) = part.multipliedReportingOverflow(by: base)
+            let (sum, sumOverflow) = value.addingReportingOverflow(product)
+            let (nextBase, baseOverflow) = base.multipliedReportingOverflow(by: 60)
+            guard !productOverflow, !sumOverflow, !baseOverflow else { return true }
+            (base, value) = (nextBase, sum)
+        }
+        return false
+    }
+
     /// Throws ``DuplicateKey`` for the first mapping that holds a key twice, ``TooManyNodes`` when aliases blow
-    /// the tree up. Iterative, so the tree's depth does not matter.
+    /// the tree up, ``OversizedNumber`` for a plain scalar Yams could not read as an integer without trapping.
+    /// Iterative, so the tree's depth does not matter.
     static func checkDuplicateKeys(_ root: Node) throws {
         var pending: [(node: Node, path: String)] = [(root, "")]
         var visited = 0
@@ -70,7 +98,14 @@ enum YAMLStructureChecks {
         func enqueue(_ node: Node, _ path: @autoclosure () -> String) throws {
             visited += 1
             guard visited <= maximumVisitedNodes else { throw TooManyNodes() }
-            if node.scalar == nil { pending.append((node, path())) }
+            if let scalar = node.scalar {
+                // Yams reads only unquoted scalars as integers.
+                if scalar.style == .plain || scalar.style == .any, sexagesimalOverflows(scalar.string) {
+                    throw OversizedNumber(path: path(), text: scalar.string, line: node.mark?.line)
+                }
+            } else {
+                pending.append((node, path()))
+            }
         }
         while let (node, path) = pending.popLast() {
             switch node {
