@@ -3,8 +3,9 @@
 // `Scripts/fuzz.sh TARGET`, which adds the sanitizer flags; see Fuzz/README.md.
 import PackageDescription
 
-/// Swift 5 language mode, as in the main package; testable imports reach the parsers' internal entry points,
-/// which works because `Scripts/fuzz.sh` builds in the debug configuration (testability on).
+/// Swift 5 language mode, as in the main package; testable imports reach internal entry points
+/// (`RunCheckpoint.load`), which works because `Scripts/fuzz.sh` builds with testability on (release with
+/// `-enable-testing`, or debug with `--debug`).
 let languageMode: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 /// One executable per parser: its file defines `LLVMFuzzerTestOneInput` and a `@main` that starts libFuzzer's

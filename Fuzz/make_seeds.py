@@ -115,6 +115,14 @@ def safetensors_seeds():
             ("fc.weight", "F32", [2, 2], floats(1, 0, 0, 1)),
         ]),
         "no-tensors": safetensors([], metadata={}),
+        # Every tensor passes weightTensors(): float dtypes, finite values and a batch norm's step counter.
+        "weights": safetensors([
+            ("conv1.weight", "F32", [1, 1, 2, 2], floats(0.5, -1, 2, 0)),
+            ("bn1.running_var", "F64", [2], struct.pack("<2d", 1.5, 0.25)),
+            ("bn1.weight", "F16", [2], struct.pack("<2H", 0x3C00, 0xC000)),
+            ("bn1.bias", "BF16", [2], struct.pack("<2H", 0x3F80, 0xC000)),
+            ("bn1.num_batches_tracked", "I64", [], struct.pack("<q", 938)),
+        ]),
     }
 
 
@@ -182,7 +190,8 @@ def checkpoint_seeds():
         "methodValues": {"rho": 0.1, "stepSize": 0.5},
         "partialResult": result,
         "tensorFile": "state-1.safetensors",
-        "fingerprint": "slr|unstructured 70%|2|1|16|5",
+        "identity": {"facts": [{"name": "method", "value": "slr"}, {"name": "constraint", "value": "unstructured 70%"},
+                               {"name": "seed", "value": "5"}]},
     }
     tensors = safetensors([
         ("model.fc1.weight", "F32", [2, 3], floats(0.5, -1, 2, 0, 3.25, -0.125)),

@@ -11,7 +11,7 @@ import Shears
 /// The parser calls under test (already byte-level: `ExperimentFile.decode(Data, format:source:)`).
 func parseExperiment(_ data: Data, format: ExperimentFile.Format) throws {
     let experiment = try ExperimentFile.decode(data, format: format, source: "fuzz.\(format.rawValue)")
-    try experiment.validate(registry: BuiltInMethods.registry)
+    try experiment.validate(catalog: .builtIn)
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

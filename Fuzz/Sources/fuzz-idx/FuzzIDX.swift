@@ -28,9 +28,9 @@ func parseIDX(images: Data?, labels: Data?) throws {
 /// must be exactly `original`.
 func inflateGzip(_ stream: Data, original: Data?) throws {
     let output = try Gzip.inflate(stream, name: "fuzz.gz", maximumOutput: maximumInflated)
-    if let original {
-        precondition(output == original,
-                     "Gzip.inflate round trip: \(original.count) bytes compressed by zlib inflate to \(output.count) different bytes")
+    // fatalError, not precondition: its message survives the release build.
+    if let original, output != original {
+        fatalError("Gzip.inflate round trip: \(original.count) bytes compressed by zlib inflate to \(output.count) different bytes")
     }
 }
 
@@ -40,7 +40,7 @@ func gzipped(_ bytes: UnsafeBufferPointer<UInt8>) -> Data {
     let written = output.withUnsafeMutableBytes { out in
         gzip_for_fuzz(bytes.baseAddress, bytes.count, out.bindMemory(to: UInt8.self).baseAddress, out.count)
     }
-    precondition(written > 0, "fuzz harness: zlib could not compress \(bytes.count) bytes")
+    if written == 0 { fatalError("fuzz harness: zlib could not compress \(bytes.count) bytes") }
     output.count = written
     return output
 }
