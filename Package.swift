@@ -17,7 +17,8 @@ let package = Package(
         .library(name: "TensorEngine", targets: ["TensorEngine"]),
         .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
         .library(name: "Datasets", targets: ["Datasets"]),
-        .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "RunFiles", targets: ["RunFiles"]),
+        .library(name: "SafeTensorsFormat", targets: ["SafeTensorsFormat"]),
         .library(name: "PruningCore", targets: ["PruningCore"]),
         .library(name: "MagnitudePruning", targets: ["MagnitudePruning"]),
         .library(name: "ADMMPruning", targets: ["ADMMPruning"]),
@@ -45,10 +46,12 @@ let package = Package(
         .target(name: "TensorEngine", dependencies: ["COpenBLAS", "CTensorKernels"], swiftSettings: languageMode),
         .target(name: "NeuralNetworks", dependencies: ["TensorEngine"], swiftSettings: languageMode),
         .target(name: "Datasets", dependencies: ["TensorEngine", "CZlib"], swiftSettings: languageMode),
-        .target(name: "Checkpoints", dependencies: ["TensorEngine"], swiftSettings: languageMode),
+        // A run's files apart from any format (atomic writes, the run folder, its lock), and the safetensors format.
+        .target(name: "RunFiles", swiftSettings: languageMode),
+        .target(name: "SafeTensorsFormat", dependencies: ["TensorEngine", "RunFiles"], swiftSettings: languageMode),
 
         // Pruning: the core and one module per method. No method imports another method.
-        .target(name: "PruningCore", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints"], swiftSettings: languageMode),
+        .target(name: "PruningCore", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat"], swiftSettings: languageMode),
         .target(name: "MagnitudePruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
         .target(name: "ADMMPruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
         .target(name: "SLRPruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
@@ -57,10 +60,10 @@ let package = Package(
 
         // Comparisons, the umbrella with the built-in catalog, and the command line (a library, so that another
         // package can run it with a catalog of its own; `shears` runs it with the built-in one).
-        .target(name: "EvaluationHarness", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
+        .target(name: "EvaluationHarness", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
         .target(
             name: "Shears",
-            dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore",
+            dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "PruningCore",
                            "MagnitudePruning", "ADMMPruning", "SLRPruning", "LayerwisePruning", "EvaluationHarness",
                            // new-pruning-method: Shears dependencies above this line
                           ],
@@ -96,8 +99,9 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["TensorEngine", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "DatasetsTests", dependencies: ["TensorEngine", "CZlib", "Datasets", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "CheckpointsTests", dependencies: ["TensorEngine", "Checkpoints", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "PruningCoreTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "RunFilesTests", dependencies: ["RunFiles"], swiftSettings: languageMode),
+        .testTarget(name: "SafeTensorsFormatTests", dependencies: ["TensorEngine", "RunFiles", "SafeTensorsFormat", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "PruningCoreTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "MagnitudePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "MagnitudePruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "ADMMPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "SLRPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),

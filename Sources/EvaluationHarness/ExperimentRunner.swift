@@ -1,4 +1,4 @@
-import Checkpoints
+import SafeTensorsFormat
 import Datasets
 import Foundation
 import NeuralNetworks

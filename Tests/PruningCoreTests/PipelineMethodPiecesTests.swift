@@ -1,5 +1,5 @@
 import _TestSupport
-import Checkpoints
+import SafeTensorsFormat
 import Foundation
 import TensorEngine
 import Testing

@@ -1,5 +1,5 @@
 import _TestSupport
-import Checkpoints
+import SafeTensorsFormat
 import Datasets
 import Foundation
 import TensorEngine

@@ -1,4 +1,4 @@
-import Checkpoints
+import RunFiles
 import Foundation
 import NeuralNetworks
 import TensorEngine

@@ -1,4 +1,3 @@
-import Checkpoints
 import Datasets
 import Foundation
 import NeuralNetworks

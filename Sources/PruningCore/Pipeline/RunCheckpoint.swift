@@ -1,4 +1,5 @@
-import Checkpoints
+import RunFiles
+import SafeTensorsFormat
 import Foundation
 import NeuralNetworks
 import TensorEngine

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Checkpoints
+@testable import SafeTensorsFormat
 
 /// A malformed file, the error kind it must raise, and a phrase the message must contain.
 struct MalformedCase: Sendable, CustomTestStringConvertible {

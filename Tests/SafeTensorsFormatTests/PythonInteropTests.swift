@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TensorEngine
-@testable import Checkpoints
+@testable import SafeTensorsFormat
 
 /// Runs Debian's Python (where `python3-torch` lives) with the scripts under Scripts/.
 enum PythonInterop {

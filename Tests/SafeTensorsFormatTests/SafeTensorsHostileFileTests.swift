@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TensorEngine
-@testable import Checkpoints
+@testable import SafeTensorsFormat
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TensorEngine
-@testable import Checkpoints
+@testable import SafeTensorsFormat
 
 @Suite struct ScalarConversionTests {
     /// Reads a one-tensor file built by hand and returns the tensor as Float.

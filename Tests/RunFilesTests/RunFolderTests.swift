@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Checkpoints
+@testable import RunFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

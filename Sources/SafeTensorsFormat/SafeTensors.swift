@@ -1,4 +1,5 @@
 import Foundation
+import RunFiles
 import TensorEngine
 
 /// Reads and writes safetensors files: raw stored tensors, Float weights, and 0/1 masks.

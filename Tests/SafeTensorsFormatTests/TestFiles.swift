@@ -5,7 +5,7 @@ struct TemporaryFolder {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("CheckpointsTests-\(UUID().uuidString)")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("SafeTensorsFormatTests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

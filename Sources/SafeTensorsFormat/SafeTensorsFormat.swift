@@ -1,5 +1,5 @@
-// Module Checkpoints: safetensors files for weights and masks, and atomic file writes for every artefact Shears
-// saves (checkpoints, metrics.json, reports). See docs/ARCHITECTURE.md.
+// Module SafeTensorsFormat: the safetensors file format, for weights and masks (read, validate, write). Files are
+// written through RunFiles' `AtomicFile`, so none is ever half-written. See docs/ARCHITECTURE.md.
 //
 // Layout of the module, one job per file:
 //   CheckpointError.swift     — the error thrown for bad or unreadable files
@@ -13,4 +13,3 @@
 //   JSONText.swift            — a stack-free JSON grammar check with depth cap, duplicate keys and line/column
 //   SafeTensorsEncoder.swift  — serialises tensors the way Python's safetensors does
 //   SafeTensors.swift         — the public read/write entry points, for raw, Float and mask tensors
-//   AtomicFile.swift          — write-to-temporary-then-rename for every file Shears writes
