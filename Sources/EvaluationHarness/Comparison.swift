@@ -5,6 +5,7 @@ import Foundation
 import NeuralNetworks
 import PruningCore
 import TensorEngine
+import Training
 
 /// Runs an experiment side by side and writes its reports.
 ///

@@ -4,6 +4,7 @@ import Foundation
 import NeuralNetworks
 import PruningCore
 import TensorEngine
+import Training
 
 /// One method's run on one seed.
 public struct MethodRun: Sendable {

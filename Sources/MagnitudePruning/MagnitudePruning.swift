@@ -2,6 +2,7 @@ import Foundation
 import NeuralNetworks
 import PruningCore
 import TensorEngine
+import Training
 
 /// Magnitude pruning: keep the weights of largest magnitude under the constraint (its Euclidean projection).
 ///

@@ -2,6 +2,7 @@ import Foundation
 import NeuralNetworks
 import PruningCore
 import TensorEngine
+import Training
 
 /// Surrogate Lagrangian Relaxation pruning (Zhou et al., 2023): the W-step of ADMM, then two multiplier
 /// updates per iteration, each taken only when its surrogate optimality condition holds, with a contracting

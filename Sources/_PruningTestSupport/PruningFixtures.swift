@@ -3,6 +3,7 @@ import Foundation
 import NeuralNetworks
 import TensorEngine
 import PruningCore
+import Training
 
 /// Small seeded pieces the pruning tests share: data, a two-layer perceptron, sessions, configurations and run
 /// comparisons. A library target (not a test target) so that several test targets can use it.

@@ -3,6 +3,7 @@ import Testing
 @testable import EvaluationHarness
 import PruningCore
 import Shears
+import Training
 
 @Suite("Experiment files")
 struct ExperimentFileTests {

@@ -1,5 +1,6 @@
 import Shears
 import Testing
+import Training
 
 /// The README's "In Swift" example, on the synthetic task with tiny budgets, so that the documented API keeps compiling
 /// and working.

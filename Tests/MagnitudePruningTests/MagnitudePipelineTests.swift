@@ -4,6 +4,7 @@ import TensorEngine
 import Testing
 @testable import MagnitudePruning
 @testable import PruningCore
+import Training
 
 @Suite("Magnitude pruning through the pipeline")
 struct MagnitudePipelineTests {

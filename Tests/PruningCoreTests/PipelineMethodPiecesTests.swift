@@ -1,3 +1,4 @@
+import Training
 import _TestSupport
 import SafeTensorsFormat
 import Foundation

@@ -4,6 +4,7 @@ import NeuralNetworks
 import TensorEngine
 @testable import PruningCore
 @_exported import _PruningTestSupport
+import Training
 
 /// The shared pruning fixtures under the name the pipeline tests use.
 typealias PipelineFixtures = PruningFixtures

@@ -4,6 +4,7 @@ import NeuralNetworks
 import TensorEngine
 import Testing
 @testable import PruningCore
+import Training
 
 @Suite("Pruning pipeline")
 struct PipelineTests {

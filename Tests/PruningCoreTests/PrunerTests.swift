@@ -3,6 +3,7 @@ import NeuralNetworks
 import TensorEngine
 import Testing
 import PruningCore
+import Training
 
 @Suite("Pruner: the hooks of one's own loop")
 struct PrunerTests {

@@ -4,6 +4,7 @@ import PruningCore
 import SLRPruning
 import TensorEngine
 import Testing
+import Training
 import _PruningTestSupport
 
 /// The checkpoint recipe of the README: a loop of one's own that saves the pruner's state with the model and the

@@ -1,5 +1,6 @@
 import NeuralNetworks
 import TensorEngine
+import Training
 
 /// Drives any ``PruningMethod`` from a training loop you own: the calls `PruningPipeline` makes, as public API.
 ///

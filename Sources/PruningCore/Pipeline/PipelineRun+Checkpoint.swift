@@ -2,6 +2,7 @@ import RunFiles
 import Foundation
 import NeuralNetworks
 import TensorEngine
+import Training
 
 /// Resuming from and writing the run's checkpoints (see ``RunCheckpoint`` for the files).
 extension PipelineRun {

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NeuralNetworks
 import TensorEngine
+import Training
 
 /// One run of ``PruningPipeline``: its state between phases, and the phases as separate steps.
 ///

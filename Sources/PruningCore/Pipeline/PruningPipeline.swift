@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NeuralNetworks
 import TensorEngine
+import Training
 
 /// The path every method goes through: method phase → hard prune (verified) → test accuracy right there →
 /// masked retraining, with the test accuracy and a verification of the sparsity pattern after every epoch.

@@ -1,3 +1,5 @@
+import Training
+
 /// Everything one pruning run measured; written as metrics.json and used by the comparison reports.
 public struct PruningRunResult: Codable, Equatable, Sendable {
     /// The method's registry name.

@@ -7,7 +7,7 @@ import TensorEngine
 public struct EpochStatistics: Codable, Equatable, Sendable {
     /// The epoch, 1-based.
     public var epoch: Int
-    /// The mean cross-entropy of the epoch's batches (without any penalty).
+    /// The mean loss of the epoch's batches (without any penalty).
     public var trainingLoss: Double
     /// The mean penalty of the epoch's batches (0 without one).
     public var penalty: Double
@@ -17,6 +17,17 @@ public struct EpochStatistics: Codable, Equatable, Sendable {
     public var imagesPerSecond: Double
     /// Test accuracy after the epoch, when measured.
     public var testAccuracy: Double?
+
+    /// Creates the record of an epoch (a loop of one's own reports its epochs the way the trainer does).
+    public init(epoch: Int, trainingLoss: Double, penalty: Double, seconds: Double, imagesPerSecond: Double,
+                testAccuracy: Double? = nil) {
+        self.epoch = epoch
+        self.trainingLoss = trainingLoss
+        self.penalty = penalty
+        self.seconds = seconds
+        self.imagesPerSecond = imagesPerSecond
+        self.testAccuracy = testAccuracy
+    }
 }
 
 /// Hooks the trainer calls around each optimizer step.
@@ -47,13 +58,18 @@ public struct Trainer {
     public var augmentation: Augmentation
     /// Receives live progress.
     public var reporter: any ProgressReporter
+    /// The loss each batch minimises (before any penalty a hook adds).
+    public var loss: Loss
 
     /// Creates a trainer.
-    public init(batchSize: Int, seed: UInt64, augmentation: Augmentation = .none, reporter: any ProgressReporter = SilentProgress()) {
+    /// - Parameter loss: the loss each batch minimises; cross-entropy unless given.
+    public init(batchSize: Int, seed: UInt64, augmentation: Augmentation = .none,
+                reporter: any ProgressReporter = SilentProgress(), loss: Loss = .crossEntropy) {
         self.batchSize = batchSize
         self.seed = seed
         self.augmentation = augmentation
         self.reporter = reporter
+        self.loss = loss
     }
 
     /// The number of optimizer steps in one epoch over `data`.
@@ -64,10 +80,10 @@ public struct Trainer {
     private func forwardAndBackward(model: Model, batch: Batch, optimizer: any Optimizer, hooks: TrainingHooks,
                                     phase: String, epoch: Int, index: Int) throws -> (loss: Double, penalty: Double) {
         let logits = model(Variable(batch.images), training: true)
-        let loss = crossEntropy(logits: logits, labels: batch.labels)
+        let loss = self.loss.compute(logits, batch.labels)
         let lossValue = Double(loss.value.scalar)
         guard lossValue.isFinite else {
-            throw PruningError.diverged("\(phase) epoch \(epoch + 1) batch \(index + 1): the loss is \(lossValue); lower the learning rate")
+            throw TrainingError.diverged("\(phase) epoch \(epoch + 1) batch \(index + 1): the loss is \(lossValue); lower the learning rate")
         }
         var objective = loss
         var penaltyValue = 0.0
@@ -91,7 +107,7 @@ public struct Trainer {
     ///   - settings: The optimizer settings (the learning rate per step comes from them).
     ///   - progress: The phase's step counter, advanced per step.
     ///   - hooks: Penalty and step hooks.
-    /// - Throws: ``PruningError/diverged(_:)`` when the loss is not finite, or what a hook throws.
+    /// - Throws: ``TrainingError/diverged(_:)`` when the loss is not finite, or what a hook throws.
     public func trainEpoch(model: Model, data: LabeledImages, optimizer: any Optimizer, epoch: Int, epochs: Int,
                            phase: String, settings: OptimizerSettings, progress: inout TrainingProgress,
                            hooks: TrainingHooks = TrainingHooks()) throws -> EpochStatistics {

@@ -15,13 +15,14 @@ public enum Evaluation {
         return Double(correct) / Double(max(data.count, 1))
     }
 
-    /// The mean cross-entropy over `data`.
-    public static func meanLoss(model: Model, data: LabeledImages, batchSize: Int = 1000) throws -> Double {
+    /// The mean loss over `data`; cross-entropy unless `loss` is given.
+    public static func meanLoss(model: Model, data: LabeledImages, batchSize: Int = 1000,
+                                loss: Loss = .crossEntropy) throws -> Double {
         var total = 0.0
         try GradientTape.withoutRecording {
             for batch in try data.batches(size: batchSize) {
-                let loss = crossEntropy(logits: Variable(model.predict(batch.images)), labels: batch.labels)
-                total += Double(loss.value.scalar) * Double(batch.count)
+                let value = loss.compute(Variable(model.predict(batch.images)), batch.labels)
+                total += Double(value.value.scalar) * Double(batch.count)
             }
         }
         return total / Double(max(data.count, 1))

@@ -19,8 +19,8 @@ public enum DenseTraining {
     public static func train(model: Model, data: DatasetSplits, epochs: Int, batchSize: Int,
                              optimizer settings: OptimizerSettings, seed: UInt64, augmentation: Augmentation = .none,
                              reporter: any ProgressReporter = SilentProgress()) throws -> [EpochStatistics] {
-        guard epochs >= 0 else { throw PruningError.invalidOption("epochs must be ≥ 0, got \(epochs)") }
-        guard batchSize >= 1 else { throw PruningError.invalidOption("batch size must be ≥ 1, got \(batchSize)") }
+        guard epochs >= 0 else { throw TrainingError.invalidSettings("epochs must be ≥ 0, got \(epochs)") }
+        guard batchSize >= 1 else { throw TrainingError.invalidSettings("batch size must be ≥ 1, got \(batchSize)") }
         try settings.validate(phase: "training")
         let trainer = Trainer(batchSize: batchSize, seed: seed, augmentation: augmentation, reporter: reporter)
         let optimizer = try settings.makeOptimizer(for: model.namedParameters())

@@ -33,10 +33,10 @@ public struct OptimizerSettings: Codable, Equatable, Sendable {
     /// Checks the values, naming the phase in errors.
     public func validate(phase: String) throws {
         guard learningRate > 0, learningRate.isFinite else {
-            throw PruningError.invalidOption("\(phase) learning rate must be a positive number, got \(learningRate)")
+            throw TrainingError.invalidSettings("\(phase) learning rate must be a positive number, got \(learningRate)")
         }
-        guard momentum >= 0, momentum < 1 else { throw PruningError.invalidOption("\(phase) momentum must be in [0, 1), got \(momentum)") }
-        guard weightDecay >= 0 else { throw PruningError.invalidOption("\(phase) weight decay must be ≥ 0, got \(weightDecay)") }
+        guard momentum >= 0, momentum < 1 else { throw TrainingError.invalidSettings("\(phase) momentum must be in [0, 1), got \(momentum)") }
+        guard weightDecay >= 0 else { throw TrainingError.invalidSettings("\(phase) weight decay must be ≥ 0, got \(weightDecay)") }
     }
 
     /// An SGD optimizer over `parameters` with these settings.

@@ -1,4 +1,4 @@
-/// Where training stands: the clock every ``Schedule`` reads.
+/// Where training stands: the clock the trainer advances and every schedule reads.
 public struct TrainingProgress: Hashable, Codable, Sendable, CustomStringConvertible {
     /// Optimizer steps taken since training started (0 before the first step).
     public var step: Int
