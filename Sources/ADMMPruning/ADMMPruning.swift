@@ -1,4 +1,5 @@
 import PruningCore
+import SparsityConstraints
 import TensorEngine
 import Training
 

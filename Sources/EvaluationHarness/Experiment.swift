@@ -1,5 +1,6 @@
 import Foundation
 import PruningCore
+import SparsityConstraints
 import Training
 
 /// One method of an experiment: its registry name, its options, and a label for the reports.

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
 import Training
 

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
 import Training
 

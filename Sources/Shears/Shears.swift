@@ -3,6 +3,7 @@
 @_exported import Datasets
 @_exported import RunFiles
 @_exported import SafeTensorsFormat
+@_exported import SparsityConstraints
 @_exported import Training
 @_exported import PruningCore
 @_exported import MagnitudePruning

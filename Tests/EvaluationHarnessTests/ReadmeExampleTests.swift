@@ -1,4 +1,5 @@
 import Shears
+import SparsityConstraints
 import Testing
 import Training
 

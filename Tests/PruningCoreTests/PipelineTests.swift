@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Testing
 @testable import PruningCore

@@ -2,6 +2,7 @@ import ADMMPruning
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Testing
 @testable import PruningCore

@@ -1,3 +1,4 @@
+import SparsityConstraints
 import Training
 import _TestSupport
 import ADMMPruning

@@ -1,5 +1,6 @@
 import Foundation
 import PruningCore
+import SparsityConstraints
 import Training
 
 // Hand-written decoders so that experiment files may leave fields out (they take the documented defaults),

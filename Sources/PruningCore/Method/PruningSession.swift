@@ -1,5 +1,6 @@
 import Datasets
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Training
 

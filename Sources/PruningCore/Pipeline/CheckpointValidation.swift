@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Training
 

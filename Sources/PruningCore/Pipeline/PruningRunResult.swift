@@ -1,3 +1,4 @@
+import SparsityConstraints
 import Training
 
 /// Everything one pruning run measured; written as metrics.json and used by the comparison reports.

@@ -1,5 +1,3 @@
-import SafeTensorsFormat
-import Foundation
 import TensorEngine
 
 /// A 0/1 mask per pruned weight: 1 keeps a weight, 0 fixes it at zero.
@@ -29,18 +27,5 @@ public struct MaskSet: Equatable, Sendable {
                 for index in 0..<v.count { v[index] *= m[index] }
             }
         }
-    }
-
-    /// Writes the masks as a safetensors file (U8 or BOOL), atomically.
-    public func write(to url: URL, dtype: MaskDType = .u8) throws {
-        var byName: [String: Tensor] = [:]
-        for mask in masks { byName[mask.name] = mask.tensor }
-        try SafeTensors.writeMasks(byName, to: url, dtype: dtype)
-    }
-
-    /// Reads masks from a safetensors file, in name order.
-    public static func read(from url: URL) throws -> MaskSet {
-        let byName = try SafeTensors.readMasks(from: url)
-        return MaskSet(byName.keys.sorted().map { NamedTensor(name: $0, tensor: byName[$0]!) })
     }
 }

@@ -1,6 +1,6 @@
 import Testing
 import TensorEngine
-@testable import PruningCore
+@testable import SparsityConstraints
 
 // Brute-force checks of optimality: for a few small layers (at most 14 weights in all), enumerate every support
 // (every subset of weights to keep), keep the supports that an independent feasibility rule accepts, and compare

@@ -1,6 +1,6 @@
 import Testing
 import TensorEngine
-@testable import PruningCore
+@testable import SparsityConstraints
 
 /// Runs `body`, expects it to throw, and checks that the message contains every fragment.
 func expectThrows(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {

@@ -1,6 +1,6 @@
 import Testing
 import TensorEngine
-@testable import PruningCore
+@testable import SparsityConstraints
 
 /// The conforming example from the `Constraint` documentation, compiled and exercised here so the docs stay true.
 struct TopKPerRow: Constraint {

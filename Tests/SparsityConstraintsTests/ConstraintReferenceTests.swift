@@ -1,6 +1,6 @@
 import Testing
 import TensorEngine
-@testable import PruningCore
+@testable import SparsityConstraints
 
 /// Sort-based reference: the indices of the `keep` largest |w|, ties to the earlier position in `values`.
 func referenceTop(_ values: [Float], keep: Int) -> Set<Int> {

@@ -1,3 +1,4 @@
+// Defined here, in the lowest module that has a registry (ConstraintRegistry); the catalog in PruningCore throws it too.
 /// Errors of building or using a ``ShearsCatalog``: a name registered twice, or an entry used without what it needs.
 public enum CatalogError: Error, Equatable, CustomStringConvertible {
     /// Two entries of one kind (`method`, `model`, `dataset`) share a name (compared without case for models and

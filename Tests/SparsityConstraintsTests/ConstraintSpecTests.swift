@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PruningCore
+@testable import SparsityConstraints
 
 @Suite("ConstraintSpec parses command-line text")
 struct ConstraintSpecTests {
