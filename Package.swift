@@ -17,7 +17,10 @@ let package = Package(
         .library(name: "TensorEngine", targets: ["TensorEngine"]),
         .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
         .library(name: "Datasets", targets: ["Datasets"]),
-        .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "RunFiles", targets: ["RunFiles"]),
+        .library(name: "SafeTensorsFormat", targets: ["SafeTensorsFormat"]),
+        .library(name: "SparsityConstraints", targets: ["SparsityConstraints"]),
+        .library(name: "Training", targets: ["Training"]),
         .library(name: "PruningCore", targets: ["PruningCore"]),
         .library(name: "MagnitudePruning", targets: ["MagnitudePruning"]),
         .library(name: "ADMMPruning", targets: ["ADMMPruning"]),
@@ -45,22 +48,29 @@ let package = Package(
         .target(name: "TensorEngine", dependencies: ["COpenBLAS", "CTensorKernels"], swiftSettings: languageMode),
         .target(name: "NeuralNetworks", dependencies: ["TensorEngine"], swiftSettings: languageMode),
         .target(name: "Datasets", dependencies: ["TensorEngine", "CZlib"], swiftSettings: languageMode),
-        .target(name: "Checkpoints", dependencies: ["TensorEngine"], swiftSettings: languageMode),
+        // A run's files apart from any format (atomic writes, the run folder, its lock), and the safetensors format.
+        .target(name: "RunFiles", swiftSettings: languageMode),
+        .target(name: "SafeTensorsFormat", dependencies: ["TensorEngine", "RunFiles"], swiftSettings: languageMode),
+
+        // Constraints, parameter selection and masks: on the tensor engine only.
+        .target(name: "SparsityConstraints", dependencies: ["TensorEngine"], swiftSettings: languageMode),
+        // Training and evaluation, with the loss as a parameter: no pruning in it.
+        .target(name: "Training", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets"], swiftSettings: languageMode),
 
         // Pruning: the core and one module per method. No method imports another method.
-        .target(name: "PruningCore", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints"], swiftSettings: languageMode),
-        .target(name: "MagnitudePruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
-        .target(name: "ADMMPruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
-        .target(name: "SLRPruning", dependencies: ["TensorEngine", "PruningCore"], swiftSettings: languageMode),
-        .target(name: "LayerwisePruning", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "COpenBLAS"], swiftSettings: languageMode),
+        .target(name: "PruningCore", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "SparsityConstraints", "Training"], swiftSettings: languageMode),
+        .target(name: "MagnitudePruning", dependencies: ["TensorEngine", "NeuralNetworks", "Training", "SparsityConstraints", "PruningCore"], swiftSettings: languageMode),
+        .target(name: "ADMMPruning", dependencies: ["TensorEngine", "Training", "SparsityConstraints", "PruningCore"], swiftSettings: languageMode),
+        .target(name: "SLRPruning", dependencies: ["TensorEngine", "NeuralNetworks", "Training", "SparsityConstraints", "PruningCore"], swiftSettings: languageMode),
+        .target(name: "LayerwisePruning", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "SparsityConstraints", "PruningCore", "COpenBLAS"], swiftSettings: languageMode),
         // new-pruning-method: targets above this line
 
         // Comparisons, the umbrella with the built-in catalog, and the command line (a library, so that another
         // package can run it with a catalog of its own; `shears` runs it with the built-in one).
-        .target(name: "EvaluationHarness", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
+        .target(name: "EvaluationHarness", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "Training", "SparsityConstraints", "PruningCore", .product(name: "Yams", package: "Yams")], swiftSettings: languageMode),
         .target(
             name: "Shears",
-            dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore",
+            dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "SparsityConstraints", "Training", "PruningCore",
                            "MagnitudePruning", "ADMMPruning", "SLRPruning", "LayerwisePruning", "EvaluationHarness",
                            // new-pruning-method: Shears dependencies above this line
                           ],
@@ -91,20 +101,23 @@ let package = Package(
         // Shared test helpers: tolerances, seeded generators, finite-difference gradient checks, temp folders.
         .target(name: "_TestSupport", dependencies: ["TensorEngine"], swiftSettings: languageMode),
         // Fixtures of the pruning tests (a tiny perceptron, sessions, run comparisons), shared by several test targets.
-        .target(name: "_PruningTestSupport", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore"], swiftSettings: languageMode),
+        .target(name: "_PruningTestSupport", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training", "SparsityConstraints", "PruningCore"], swiftSettings: languageMode),
 
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["TensorEngine", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "DatasetsTests", dependencies: ["TensorEngine", "CZlib", "Datasets", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "CheckpointsTests", dependencies: ["TensorEngine", "Checkpoints", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "PruningCoreTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Checkpoints", "PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "MagnitudePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "MagnitudePruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "ADMMPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "SLRPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "LayerwisePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "PruningCore", "LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
-        .testTarget(name: "EvaluationHarnessTests", dependencies: ["PruningCore", "EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "RunFilesTests", dependencies: ["RunFiles"], swiftSettings: languageMode),
+        .testTarget(name: "SafeTensorsFormatTests", dependencies: ["TensorEngine", "RunFiles", "SafeTensorsFormat", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "TrainingTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training"], swiftSettings: languageMode),
+        .testTarget(name: "SparsityConstraintsTests", dependencies: ["TensorEngine", "SparsityConstraints"], swiftSettings: languageMode),
+        .testTarget(name: "PruningCoreTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "Training", "SparsityConstraints", "PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "MagnitudePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training", "SparsityConstraints", "PruningCore", "MagnitudePruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "ADMMPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training", "SparsityConstraints", "PruningCore", "ADMMPruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "SLRPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training", "SparsityConstraints", "PruningCore", "SLRPruning", "ADMMPruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "LayerwisePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "SparsityConstraints", "PruningCore", "LayerwisePruning", "_TestSupport"], swiftSettings: languageMode),
+        .testTarget(name: "EvaluationHarnessTests", dependencies: ["Training", "SparsityConstraints", "PruningCore", "EvaluationHarness", "Shears", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "ShearsCommandLineTests",
-                    dependencies: ["PruningCore", "EvaluationHarness", "ShearsCommandLine", "Shears",
+                    dependencies: ["SparsityConstraints", "PruningCore", "EvaluationHarness", "ShearsCommandLine", "Shears",
                                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                    "_TestSupport"],
                     swiftSettings: languageMode),

@@ -35,7 +35,7 @@ let package = Package(
 
         fuzzer("fuzz-idx", ["CFuzzSupport", .product(name: "Datasets", package: "Shears")]),
         fuzzer("fuzz-cifar", [.product(name: "Datasets", package: "Shears")]),
-        fuzzer("fuzz-safetensors", [.product(name: "Checkpoints", package: "Shears")]),
+        fuzzer("fuzz-safetensors", [.product(name: "SafeTensorsFormat", package: "Shears")]),
         fuzzer("fuzz-experiment", [.product(name: "EvaluationHarness", package: "Shears"),
                                    .product(name: "Shears", package: "Shears")]),
         fuzzer("fuzz-checkpoint", [.product(name: "PruningCore", package: "Shears"),

@@ -6,7 +6,7 @@ Usage: dump_safetensors.py INPUT.safetensors [RESAVED.safetensors]
 Prints {"metadata": {...}, "tensors": {name: {"dtype": "torch.float32", "shape": [...], "values": [...]}}}
 with values as float64. With a second path, saves the loaded tensors and metadata again with
 `safetensors.torch.save_file`, so a test can compare the Python library's bytes with its own.
-Used by the Checkpoints interop tests to check that files Shears writes load in PyTorch.
+Used by the SafeTensorsFormat interop tests to check that files Shears writes load in PyTorch.
 """
 import json
 import sys

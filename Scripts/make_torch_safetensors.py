@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write a PyTorch state_dict with Python's safetensors, as an interop fixture for the Checkpoints tests.
+"""Write a PyTorch state_dict with Python's safetensors, as an interop fixture for the SafeTensorsFormat tests.
 
 Usage: make_torch_safetensors.py OUTPUT.safetensors EXPECTED.json
 

@@ -1,5 +1,7 @@
 import PruningCore
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// ADMM weight pruning (Zhang et al., ECCV 2018): SGD on f(W) + (ρ/2)‖W − Z + Λ/ρ‖², and at every update
 /// Z ← Π(W + Λ/ρ), Λ ← Λ + ρ(W − Z) — one unconditional dual step of size ρ.

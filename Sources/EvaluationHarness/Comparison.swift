@@ -1,9 +1,11 @@
-import Checkpoints
+import RunFiles
+import SafeTensorsFormat
 import Datasets
 import Foundation
 import NeuralNetworks
 import PruningCore
 import TensorEngine
+import Training
 
 /// Runs an experiment side by side and writes its reports.
 ///

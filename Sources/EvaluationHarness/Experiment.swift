@@ -1,5 +1,7 @@
 import Foundation
 import PruningCore
+import SparsityConstraints
+import Training
 
 /// One method of an experiment: its registry name, its options, and a label for the reports.
 public struct MethodSpec: Codable, Equatable, Sendable {

@@ -1,9 +1,11 @@
-import Checkpoints
+import SafeTensorsFormat
 import Datasets
 import Foundation
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// One method's run on one seed.
 public struct MethodRun: Sendable {

@@ -1,4 +1,5 @@
 import PruningCore
+import SparsityConstraints
 import TensorEngine
 
 /// What one layer must become so that the pruned model satisfies the constraint, and which solver gets it there.

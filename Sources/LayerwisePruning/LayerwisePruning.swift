@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
 
 /// One-shot layer-wise pruning (Optimal Brain Surgeon / SparseGPT): each selected layer is pruned to minimise

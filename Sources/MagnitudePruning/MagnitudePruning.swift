@@ -1,7 +1,9 @@
 import Foundation
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// Magnitude pruning: keep the weights of largest magnitude under the constraint (its Euclidean projection).
 ///

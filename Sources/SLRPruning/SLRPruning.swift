@@ -1,7 +1,9 @@
 import Foundation
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// Surrogate Lagrangian Relaxation pruning (Zhou et al., 2023): the W-step of ADMM, then two multiplier
 /// updates per iteration, each taken only when its surrogate optimality condition holds, with a contracting

@@ -1,7 +1,10 @@
 @_exported import TensorEngine
 @_exported import NeuralNetworks
 @_exported import Datasets
-@_exported import Checkpoints
+@_exported import RunFiles
+@_exported import SafeTensorsFormat
+@_exported import SparsityConstraints
+@_exported import Training
 @_exported import PruningCore
 @_exported import MagnitudePruning
 @_exported import ADMMPruning

@@ -61,6 +61,11 @@ extension ShearsCommand {
             case .diverged, .verificationFailed: return false
             case .invalidOption, .invalidState, .unknownMethod: return true
             }
+        case let error as TrainingError:
+            switch error {
+            case .diverged: return false
+            case .invalidSettings: return true
+            }
         case let error as LayerwiseError:
             switch error {
             case .invalidArgument, .shapeMismatch: return true

@@ -1,6 +1,7 @@
 import Datasets
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
 
 /// A training loop written the way a user of the library writes one: their own SGD optimizers, their own batches,

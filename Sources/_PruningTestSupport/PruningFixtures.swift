@@ -1,8 +1,10 @@
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import PruningCore
+import Training
 
 /// Small seeded pieces the pruning tests share: data, a two-layer perceptron, sessions, configurations and run
 /// comparisons. A library target (not a test target) so that several test targets can use it.

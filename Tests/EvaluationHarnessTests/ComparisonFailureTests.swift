@@ -1,4 +1,5 @@
 import Foundation
+import SparsityConstraints
 import Testing
 @testable import EvaluationHarness
 import PruningCore

@@ -1,8 +1,10 @@
 import Foundation
+import SparsityConstraints
 import Testing
 @testable import EvaluationHarness
 import PruningCore
 import Shears
+import Training
 
 @Suite("Experiment files")
 struct ExperimentFileTests {

@@ -1,6 +1,8 @@
 import Foundation
 @testable import EvaluationHarness
 @testable import PruningCore
+import SparsityConstraints
+import Training
 
 /// Hand-made pipeline results and reports, so metrics and renderers are checked against known numbers.
 enum Fixtures {

@@ -1,5 +1,7 @@
 import Shears
+import SparsityConstraints
 import Testing
+import Training
 
 /// The README's "In Swift" example, on the synthetic task with tiny budgets, so that the documented API keeps compiling
 /// and working.

@@ -1,6 +1,7 @@
 import Datasets
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import Testing
 import TensorEngine
 @testable import LayerwisePruning

@@ -1,5 +1,6 @@
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import Testing
 import TensorEngine
 @testable import LayerwisePruning

@@ -1,6 +1,7 @@
 import Datasets
 import NeuralNetworks
 import PruningCore
+import SparsityConstraints
 import TensorEngine
 @testable import LayerwisePruning
 

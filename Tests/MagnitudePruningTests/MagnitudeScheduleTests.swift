@@ -1,9 +1,11 @@
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Testing
 @testable import MagnitudePruning
 @testable import PruningCore
+import Training
 
 @Suite("Magnitude schedules")
 struct MagnitudeScheduleTests {

@@ -2,6 +2,7 @@ import Datasets
 import NeuralNetworks
 import PruningCore
 import MagnitudePruning
+import SparsityConstraints
 import TensorEngine
 import Testing
 import _PruningTestSupport

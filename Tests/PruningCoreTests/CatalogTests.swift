@@ -1,6 +1,7 @@
 import Foundation
 import Datasets
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Testing
 @testable import PruningCore

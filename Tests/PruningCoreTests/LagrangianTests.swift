@@ -1,3 +1,4 @@
+import Training
 import _TestSupport
 import TensorEngine
 import Testing

@@ -1,5 +1,7 @@
+import SparsityConstraints
+import Training
 import _TestSupport
-import Checkpoints
+import SafeTensorsFormat
 import Foundation
 import TensorEngine
 import Testing

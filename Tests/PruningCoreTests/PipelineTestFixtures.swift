@@ -1,9 +1,11 @@
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 @testable import PruningCore
 @_exported import _PruningTestSupport
+import Training
 
 /// The shared pruning fixtures under the name the pipeline tests use.
 typealias PipelineFixtures = PruningFixtures

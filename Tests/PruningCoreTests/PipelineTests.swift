@@ -1,9 +1,11 @@
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Testing
 @testable import PruningCore
+import Training
 
 @Suite("Pruning pipeline")
 struct PipelineTests {

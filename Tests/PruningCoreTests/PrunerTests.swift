@@ -1,8 +1,10 @@
 import Datasets
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Testing
 import PruningCore
+import Training
 
 @Suite("Pruner: the hooks of one's own loop")
 struct PrunerTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PruningCore
+import Training
 
 /// The conforming example from the `Schedule` documentation.
 struct LinearWarmup: Schedule {

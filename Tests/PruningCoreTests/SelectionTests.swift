@@ -1,4 +1,5 @@
 import Foundation
+@testable import SparsityConstraints
 import Testing
 @testable import PruningCore
 

@@ -1,5 +1,6 @@
+import SparsityConstraints
 import _TestSupport
-import Checkpoints
+import SafeTensorsFormat
 import Datasets
 import Foundation
 import TensorEngine

@@ -2,10 +2,12 @@ import ADMMPruning
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 import Testing
 @testable import PruningCore
 @testable import SLRPruning
+import Training
 
 /// Multinomial logistic regression with 3 features and 3 classes and no bias: 9 weights, of which 3 may be non-zero.
 /// Labels are drawn from the softmax of a diagonal true weight, so the best support is well separated, and they

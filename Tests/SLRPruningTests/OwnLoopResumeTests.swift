@@ -2,8 +2,10 @@ import Datasets
 import NeuralNetworks
 import PruningCore
 import SLRPruning
+import SparsityConstraints
 import TensorEngine
 import Testing
+import Training
 import _PruningTestSupport
 
 /// The checkpoint recipe of the README: a loop of one's own that saves the pruner's state with the model and the

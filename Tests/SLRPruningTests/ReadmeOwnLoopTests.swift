@@ -3,6 +3,7 @@ import Foundation
 import NeuralNetworks
 import PruningCore
 import SLRPruning
+import SparsityConstraints
 import TensorEngine
 import Testing
 import _PruningTestSupport

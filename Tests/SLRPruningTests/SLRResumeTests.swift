@@ -1,3 +1,5 @@
+import SparsityConstraints
+import Training
 import _TestSupport
 import ADMMPruning
 import Datasets

@@ -1,3 +1,4 @@
+import SparsityConstraints
 import _TestSupport
 import Datasets
 import Foundation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Shears
+import SparsityConstraints
 import Testing
 @testable import ShearsCommandLine
 

@@ -4,7 +4,7 @@
 // An accepted file then goes through what the two readers do after decoding: `weightTensors()` (the weights
 // reader, `readFloatTensors`: float conversion, dtype and finiteness checks) and, whether or not that refuses
 // the file, the mask reader's conversion of every tensor to Float and scan for values other than 0 and 1.
-import Checkpoints
+import SafeTensorsFormat
 import Foundation
 import FuzzSupport
 

@@ -1,5 +1,7 @@
 import Foundation
 import PruningCore
+import SparsityConstraints
+import Training
 
 // Hand-written decoders so that experiment files may leave fields out (they take the documented defaults),
 // may write a method as just its name, and fail on a misspelt field instead of ignoring it.

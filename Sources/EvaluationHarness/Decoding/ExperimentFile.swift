@@ -1,4 +1,4 @@
-import Checkpoints
+import SafeTensorsFormat
 import Foundation
 import PruningCore
 import Yams

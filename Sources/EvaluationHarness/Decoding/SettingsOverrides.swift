@@ -1,5 +1,7 @@
 import Foundation
 import PruningCore
+import SparsityConstraints
+import Training
 
 /// The fields of ``OptimizerSettings`` a file gives; the others keep the phase's defaults.
 struct OptimizerOverrides: Decodable {

@@ -1,5 +1,6 @@
 import Foundation
 import PruningCore
+import Training
 
 /// How fast one pruning run recovers: the figures the comparison reports put side by side.
 ///

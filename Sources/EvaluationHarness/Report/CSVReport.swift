@@ -1,5 +1,6 @@
 import Foundation
 import PruningCore
+import Training
 
 /// `report.csv`: one row per method, seed and epoch, for plotting elsewhere.
 ///

@@ -1,4 +1,4 @@
-import Checkpoints
+import RunFiles
 import Foundation
 
 /// The report files of a comparison.

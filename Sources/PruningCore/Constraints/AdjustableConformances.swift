@@ -1,3 +1,4 @@
+import SparsityConstraints
 /// Unstructured, block, filter and channel constraints can be scheduled toward their target (gradual and
 /// iterative pruning); N:M cannot, its ratio is its pattern.
 extension SparsityConstraint: AdjustableSparsity {

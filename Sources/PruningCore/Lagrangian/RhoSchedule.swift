@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// The penalty ρ as a function of the number of multiplier updates done: constant, or multiplied by a
 /// factor at every update up to a cap (the papers' "×1.1 per update" or "×1.3 per epoch" growth), or any

@@ -1,3 +1,4 @@
+import SparsityConstraints
 import TensorEngine
 
 /// The auxiliary variables of ADMM and SLR: copies Z of the pruned weights that live in the constraint set,

@@ -1,3 +1,4 @@
+import SparsityConstraints
 /// A constraint whose sparsity target can be changed while its pattern stays the same, as gradual and
 /// iterative schedules need (unstructured, blocks, filters, channels; not N:M, whose ratio is its pattern).
 public protocol AdjustableSparsity: Constraint {

@@ -1,5 +1,7 @@
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// Drives any ``PruningMethod`` from a training loop you own: the calls `PruningPipeline` makes, as public API.
 ///

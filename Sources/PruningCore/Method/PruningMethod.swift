@@ -1,4 +1,5 @@
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 
 /// A pruning algorithm, as hooks into the training loop of the method phase.

@@ -1,6 +1,8 @@
 import Datasets
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// What a method sees during the method phase: the model, the weights it prunes, the constraint, the data and
 /// ways to evaluate. Whoever runs the training loop creates it (``PruningPipeline``, or you with a ``Pruner``);

@@ -1,6 +1,8 @@
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// What a checkpoint must fit before a run continues from it: a tampered or inconsistent checkpoint is refused
 /// with an error naming the file and the field or tensor, never trusted into a trap or a wrong result.

@@ -1,4 +1,5 @@
 import Datasets
+import Training
 
 /// The budgets and settings of one pruning run: method phase → hard prune → masked retraining.
 public struct PipelineConfiguration: Codable, Equatable, Sendable {
@@ -44,8 +45,13 @@ public struct PipelineConfiguration: Codable, Equatable, Sendable {
         if let lossSubsetSize, lossSubsetSize < 1 {
             throw PruningError.invalidOption("the Lagrangian loss subset must hold at least 1 image, got \(lossSubsetSize)")
         }
-        try methodOptimizer.validate(phase: "method-phase")
-        try retrainOptimizer.validate(phase: "retraining")
+        // The configuration's errors are the pipeline's: a bad optimizer setting is an invalid option of the run.
+        do {
+            try methodOptimizer.validate(phase: "method-phase")
+            try retrainOptimizer.validate(phase: "retraining")
+        } catch TrainingError.invalidSettings(let text) {
+            throw PruningError.invalidOption(text)
+        }
     }
 
     /// The augmentation the trainer applies.

@@ -1,7 +1,8 @@
-import Checkpoints
+import RunFiles
 import Foundation
 import NeuralNetworks
 import TensorEngine
+import Training
 
 /// Resuming from and writing the run's checkpoints (see ``RunCheckpoint`` for the files).
 extension PipelineRun {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNetworks
+import Training
 
 /// The three steps of a run: method phase, hard prune, masked retraining.
 extension PipelineRun {

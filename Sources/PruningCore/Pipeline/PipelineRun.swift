@@ -1,7 +1,9 @@
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// One run of ``PruningPipeline``: its state between phases, and the phases as separate steps.
 ///

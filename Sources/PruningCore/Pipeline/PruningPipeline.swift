@@ -1,8 +1,9 @@
-import Checkpoints
 import Datasets
 import Foundation
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
+import Training
 
 /// The path every method goes through: method phase → hard prune (verified) → test accuracy right there →
 /// masked retraining, with the test accuracy and a verification of the sparsity pattern after every epoch.

@@ -1,3 +1,6 @@
+import SparsityConstraints
+import Training
+
 /// Everything one pruning run measured; written as metrics.json and used by the comparison reports.
 public struct PruningRunResult: Codable, Equatable, Sendable {
     /// The method's registry name.

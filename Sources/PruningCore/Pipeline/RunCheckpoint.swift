@@ -1,7 +1,9 @@
-import Checkpoints
+import RunFiles
+import SafeTensorsFormat
 import Foundation
 import NeuralNetworks
 import TensorEngine
+import Training
 
 /// The state of a pipeline run at an epoch boundary, enough to resume it exactly.
 ///

@@ -1,3 +1,5 @@
+import Training
+
 /// The same value throughout training.
 public struct FixedSchedule: Schedule, Hashable, Sendable {
     /// The value.

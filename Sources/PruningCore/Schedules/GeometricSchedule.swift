@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// Geometric growth or decay `initial · factor^t`, optionally clamped: a penalty ρ raised ×1.1 per epoch up to a cap.
 ///

@@ -1,3 +1,5 @@
+import Training
+
 /// Piecewise-constant values: `initial` until the first change, then each change's value from its time on.
 ///
 /// ```swift

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// A polynomial ramp from `initial` to `final` over `[start, start + span]`, constant outside:
 /// `v(t) = final + (initial − final) · (1 − (t − start) / span)^exponent`.

@@ -1,3 +1,5 @@
+import Training
+
 /// A value that changes over training: a sparsity target (gradual pruning), a penalty ρ (ADMM, SLR), a rate.
 ///
 /// A conforming type maps progress to a number. A toy schedule that warms up linearly over the first epochs:

@@ -1,3 +1,5 @@
+import Training
+
 /// A Codable description of a built-in schedule, saved with checkpoints so that a run resumes on the same schedule.
 ///
 /// ```swift

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// Multiplies the value by `factor` every `interval` units: `initial · factor^⌊t / interval⌋`.
 ///

@@ -1,4 +1,5 @@
 import NeuralNetworks
+import SparsityConstraints
 import TensorEngine
 
 extension LayerKind {
