@@ -89,6 +89,20 @@ if [ -z "$scratch_tmp" ]; then
     [ -d /dev/shm ] && [ -w /dev/shm ] && scratch_tmp=/dev/shm
 fi
 
+# Runs a fuzz binary ("$@") with that $TMPDIR, then removes its scratch folder (shears-fuzz-<pid>): the harness
+# removes it at a normal exit, but a crash skips that, and /dev/shm is memory.
+run_fuzzer() {
+    local pid_file pid status
+    pid_file="$(mktemp)"
+    # exec keeps the process id that the shell writes down.
+    TMPDIR="$scratch_tmp" bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" "$@"
+    status=$?
+    pid="$(cat "$pid_file")"
+    rm -f "$pid_file"
+    [ -n "$pid" ] && rm -rf "$scratch_tmp/shears-fuzz-$pid"
+    return "$status"
+}
+
 # Foundation leaks a little on some failed reads; leaks are not what these targets look for.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 # Swift's own crash backtracer fights the sanitizer's signal handling; libFuzzer's report names the Swift
@@ -111,7 +125,7 @@ if [ ${#reproduce[@]} -gt 0 ]; then
     for file in "${reproduce[@]}"; do
         echo "== $file"
         log="$(mktemp)"
-        if SHEARS_FUZZ_VERBOSE=1 TMPDIR="$scratch_tmp" "$bin/fuzz-${targets[0]}" -timeout=10 -rss_limit_mb=2048 \
+        if SHEARS_FUZZ_VERBOSE=1 run_fuzzer "$bin/fuzz-${targets[0]}" -timeout=10 -rss_limit_mb=2048 \
             -malloc_limit_mb=2048 -detect_leaks=0 "$file" >"$log" 2>&1; then
             grep -E "^(accepted|refused: )" "$log"
         else
@@ -148,7 +162,7 @@ for target in "${targets[@]}"; do
     [ -f "$fuzz/dictionaries/$name.dict" ] && dict=(-dict="$fuzz/dictionaries/$name.dict")
     echo "== $name (${limit[*]})"
     before="$(ls "$artifacts" | grep -v '^last-run.log$' | sort)"
-    TMPDIR="$scratch_tmp" "$bin/$name" "$corpus/found" "$corpus/seeds" "${limit[@]}" "${dict[@]}" \
+    run_fuzzer "$bin/$name" "$corpus/found" "$corpus/seeds" "${limit[@]}" "${dict[@]}" \
         -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
         -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$artifacts/" "${extra[@]}" >"$log" 2>&1
     status=$?
