@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "RunFilesTests", dependencies: ["RunFiles"], swiftSettings: languageMode),
         .testTarget(name: "SafeTensorsFormatTests", dependencies: ["TensorEngine", "RunFiles", "SafeTensorsFormat", "NeuralNetworks", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "TrainingTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training"], swiftSettings: languageMode),
-        .testTarget(name: "SparsityConstraintsTests", dependencies: ["TensorEngine", "SparsityConstraints"], swiftSettings: languageMode),
+        .testTarget(name: "SparsityConstraintsTests", dependencies: ["TensorEngine", "SparsityConstraints", "_TestSupport"], swiftSettings: languageMode),
         .testTarget(name: "PruningCoreTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "RunFiles", "SafeTensorsFormat", "Training", "SparsityConstraints", "PruningCore", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "MagnitudePruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training", "SparsityConstraints", "PruningCore", "MagnitudePruning", "_TestSupport", "_PruningTestSupport"], swiftSettings: languageMode),
         .testTarget(name: "ADMMPruningTests", dependencies: ["TensorEngine", "NeuralNetworks", "Datasets", "Training", "SparsityConstraints", "PruningCore", "ADMMPruning", "_TestSupport"], swiftSettings: languageMode),

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SparsityConstraints
 import Testing
+import _TestSupport
 @testable import PruningCore
 
 /// A ResNet-like parameter list in model order.

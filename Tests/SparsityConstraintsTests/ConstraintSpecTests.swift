@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 @testable import SparsityConstraints
 
 @Suite("ConstraintSpec parses command-line text")

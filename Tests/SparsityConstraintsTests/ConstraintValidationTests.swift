@@ -1,19 +1,7 @@
 import Testing
+import _TestSupport
 import TensorEngine
 @testable import SparsityConstraints
-
-/// Runs `body`, expects it to throw, and checks that the message contains every fragment.
-func expectThrows(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected an error mentioning \(fragments)", sourceLocation: sourceLocation)
-    } catch {
-        let message = "\(error)"
-        for fragment in fragments {
-            #expect(message.contains(fragment), "'\(message)' does not mention '\(fragment)'", sourceLocation: sourceLocation)
-        }
-    }
-}
 
 @Suite("Constraint requests that cannot be honoured throw")
 struct ConstraintValidationTests {

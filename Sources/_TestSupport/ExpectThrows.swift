@@ -1,7 +1,7 @@
 import Testing
 
-/// Runs `body`, expects it to throw, and checks that the message contains every fragment (as in SparsityConstraintsTests).
-func expectThrows(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+/// Runs `body`, expects it to throw, and checks that the error's message contains every fragment.
+public func expectThrows(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
     do {
         try body()
         Issue.record("expected an error mentioning \(fragments)", sourceLocation: sourceLocation)
